@@ -1,0 +1,69 @@
+// Crash-safe file replacement: write a temp file beside the target, fsync it, rename it over the
+// target, fsync the folder. A process killed at any point leaves either the old or the new file,
+// never a mix.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
+
+export function writeFileAtomicSync(file: string, data: string | Uint8Array | Uint8Array[]): { bytes: number; crc32: number } {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const parts = Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data];
+  let bytes = 0;
+  let crc = 0;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    for (const part of parts) {
+      let off = 0;
+      while (off < part.length) off += fs.writeSync(fd, part, off, part.length - off);
+      bytes += part.length;
+      crc = crc32(part, crc);
+    }
+    fs.fsyncSync(fd);
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(path.dirname(file));
+  return { bytes, crc32: crc };
+}
+
+export function fsyncDir(dir: string): void {
+  // Not every platform lets a folder be opened for fsync (Windows); the rename is durable enough there.
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+/** crc32 of a whole file, read in 4 MiB pieces to keep memory flat. */
+export function fileCrc32(file: string): { bytes: number; crc32: number } {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(4 << 20);
+  let crc = 0;
+  let bytes = 0;
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      crc = crc32(buf.subarray(0, n), crc);
+      bytes += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { bytes, crc32: crc };
+}

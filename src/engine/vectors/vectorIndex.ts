@@ -1,0 +1,256 @@
+// Dense vector index: exact cosine search while the corpus is small (fast enough and perfectly
+// accurate), an HNSW graph (hnswlib-node) once it grows. Vectors also live here in one
+// contiguous Float32Array, because related-passage lookups and persistence need them and
+// hnswlib-node only hands points back as slow number[] copies.
+import { HierarchicalNSW } from 'hnswlib-node';
+
+export interface VectorIndexOptions {
+  /** Below this many vectors search is exact; at or above it an HNSW graph is built. */
+  exactThreshold?: number;
+  m?: number;
+  efConstruction?: number;
+  /** Search breadth; the effective ef is max(efSearch, k). */
+  efSearch?: number;
+  seed?: number;
+}
+
+export interface VectorHit {
+  id: number;
+  score: number; // cosine similarity
+}
+
+const DEFAULTS: Required<VectorIndexOptions> = { exactThreshold: 10_000, m: 16, efConstruction: 200, efSearch: 96, seed: 100 };
+
+export class VectorIndex {
+  readonly opts: Required<VectorIndexOptions>;
+  private data: Float32Array;
+  private norms: Float32Array;
+  private slotIds: Int32Array;
+  private readonly slotOf = new Map<number, number>();
+  private readonly freeSlots: number[] = [];
+  private used = 0; // slots handed out (live + free)
+  private hnsw: HierarchicalNSW | null = null;
+  private graphDeferred = false;
+
+  constructor(readonly dims: number, opts: VectorIndexOptions = {}) {
+    if (!Number.isInteger(dims) || dims <= 0) throw new Error(`invalid vector dimension ${dims}`);
+    this.opts = { ...DEFAULTS, ...opts };
+    this.data = new Float32Array(1024 * dims);
+    this.norms = new Float32Array(1024);
+    this.slotIds = new Int32Array(1024).fill(-1);
+  }
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  get usesGraph(): boolean {
+    return this.hnsw !== null;
+  }
+
+  has(id: number): boolean {
+    return this.slotOf.has(id);
+  }
+
+  ids(): IterableIterator<number> {
+    return this.slotOf.keys();
+  }
+
+  /** A view of the stored vector (do not keep it across add/remove). */
+  get(id: number): Float32Array | undefined {
+    const slot = this.slotOf.get(id);
+    return slot === undefined ? undefined : this.data.subarray(slot * this.dims, (slot + 1) * this.dims);
+  }
+
+  add(id: number, vector: Float32Array): void {
+    if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dimensions, index has ${this.dims}`);
+    if (this.slotOf.has(id)) this.remove(id);
+    const slot = this.freeSlots.pop() ?? this.used++;
+    this.ensureCapacity(slot + 1);
+    this.data.set(vector, slot * this.dims);
+    let sum = 0;
+    for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
+    this.norms[slot] = Math.sqrt(sum);
+    this.slotIds[slot] = id;
+    this.slotOf.set(id, slot);
+    if (this.hnsw) this.graphAdd(id, vector);
+    else if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.buildGraph();
+  }
+
+  remove(id: number): boolean {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return false;
+    this.slotOf.delete(id);
+    this.slotIds[slot] = -1;
+    this.freeSlots.push(slot);
+    if (this.hnsw) this.hnsw.markDelete(id);
+    return true;
+  }
+
+  search(query: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
+    if (k <= 0 || this.size === 0) return [];
+    if (!this.hnsw) return this.exactSearch(query, k, filter);
+    const n = Math.min(k, this.size);
+    this.hnsw.setEf(Math.max(this.opts.efSearch, n));
+    const res = this.hnsw.searchKnn(Array.from(query), n, filter);
+    return res.neighbors.map((id, i) => ({ id, score: 1 - res.distances[i] }));
+  }
+
+  /** Brute-force cosine over every vector: the ground truth the graph is measured against. */
+  exactSearch(query: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
+    const d = this.dims;
+    let qn = 0;
+    for (let i = 0; i < d; i++) qn += query[i] * query[i];
+    qn = Math.sqrt(qn);
+    const heap = new MinHeap(k);
+    for (let slot = 0; slot < this.used; slot++) {
+      const id = this.slotIds[slot];
+      if (id < 0 || (filter && !filter(id))) continue;
+      let dot = 0;
+      const base = slot * d;
+      for (let i = 0; i < d; i++) dot += this.data[base + i] * query[i];
+      const denom = this.norms[slot] * qn;
+      heap.push(id, denom === 0 ? 0 : dot / denom);
+    }
+    return heap.sortedDesc();
+  }
+
+  /** Live ids and their vectors packed in id order, for persistence. */
+  exportVectors(): { ids: Int32Array; data: Float32Array } {
+    const ids = Int32Array.from(this.slotOf.keys()).sort();
+    const vectors = new Float32Array(ids.length * this.dims);
+    ids.forEach((id, i) => vectors.set(this.get(id)!, i * this.dims));
+    return { ids, data: vectors };
+  }
+
+  /**
+   * Bulk loading: while deferred, add() does not touch the graph. Ending it adopts a saved graph
+   * (when given and it matches) or builds one. Returns a warning when a saved graph was unusable.
+   */
+  deferGraph(on: boolean, savedGraph?: string | null): string | null {
+    this.graphDeferred = on;
+    if (on || this.hnsw || this.size < this.opts.exactThreshold) return null;
+    if (savedGraph) {
+      try {
+        if (this.loadGraph(savedGraph)) return null;
+        return 'the saved vector graph did not match the stored vectors; rebuilt it';
+      } catch (err) {
+        this.buildGraph();
+        return `the saved vector graph could not be read (${(err as Error).message}); rebuilt it`;
+      }
+    }
+    this.buildGraph();
+    return null;
+  }
+
+  writeGraph(file: string): boolean {
+    if (!this.hnsw) return false;
+    this.hnsw.writeIndexSync(file);
+    return true;
+  }
+
+  /**
+   * Adopts a graph saved by writeGraph for the vectors already added. The caller must have checked
+   * the file's checksum: hnswlib trusts its input. Returns false (and rebuilds) if the graph does
+   * not hold exactly the live ids.
+   */
+  loadGraph(file: string): boolean {
+    const g = new HierarchicalNSW('cosine', this.dims);
+    g.readIndexSync(file, true);
+    const inGraph = new Set(g.getIdsList());
+    const complete = g.getNumDimensions() === this.dims && [...this.slotOf.keys()].every((id) => inGraph.has(id));
+    if (!complete) {
+      this.buildGraph();
+      return false;
+    }
+    // Points removed after the graph was written (or already marked deleted in it) stay hidden.
+    for (const id of inGraph) {
+      if (this.slotOf.has(id)) continue;
+      try {
+        g.markDelete(id);
+      } catch {
+        // already marked deleted in the saved graph
+      }
+    }
+    this.hnsw = g;
+    return true;
+  }
+
+  private buildGraph(): void {
+    const g = new HierarchicalNSW('cosine', this.dims);
+    g.initIndex({ maxElements: Math.max(1024, this.size * 2), m: this.opts.m, efConstruction: this.opts.efConstruction, randomSeed: this.opts.seed, allowReplaceDeleted: true });
+    this.hnsw = g;
+    for (const [id, slot] of this.slotOf) this.graphAdd(id, this.data.subarray(slot * this.dims, (slot + 1) * this.dims));
+  }
+
+  private graphAdd(id: number, vector: Float32Array): void {
+    const g = this.hnsw!;
+    if (g.getCurrentCount() >= g.getMaxElements()) g.resizeIndex(g.getMaxElements() * 2);
+    g.addPoint(Array.from(vector), id, true);
+  }
+
+  private ensureCapacity(slots: number): void {
+    if (slots <= this.norms.length) return;
+    let cap = this.norms.length;
+    while (cap < slots) cap *= 2;
+    const data = new Float32Array(cap * this.dims);
+    data.set(this.data);
+    this.data = data;
+    const norms = new Float32Array(cap);
+    norms.set(this.norms);
+    this.norms = norms;
+    const slotIds = new Int32Array(cap).fill(-1);
+    slotIds.set(this.slotIds);
+    this.slotIds = slotIds;
+  }
+}
+
+/** Fixed-size min-heap keeping the k best (id, score) pairs. */
+class MinHeap {
+  private readonly ids: number[] = [];
+  private readonly scores: number[] = [];
+  constructor(private readonly k: number) {}
+
+  push(id: number, score: number): void {
+    if (this.ids.length < this.k) {
+      this.ids.push(id);
+      this.scores.push(score);
+      this.up(this.ids.length - 1);
+    } else if (score > this.scores[0]) {
+      this.ids[0] = id;
+      this.scores[0] = score;
+      this.down(0);
+    }
+  }
+
+  sortedDesc(): VectorHit[] {
+    return this.ids.map((id, i) => ({ id, score: this.scores[i] })).sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.scores[p] <= this.scores[i]) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.ids.length;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < n && this.scores[l] < this.scores[m]) m = l;
+      if (r < n && this.scores[r] < this.scores[m]) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  private swap(a: number, b: number): void {
+    [this.ids[a], this.ids[b]] = [this.ids[b], this.ids[a]];
+    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
+  }
+}
