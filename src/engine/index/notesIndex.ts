@@ -1,0 +1,423 @@
+// The index of one notes folder: walks it, chunks and embeds what changed, keeps the passage
+// index in memory and the store on disk in step. Every change is logged before it is applied,
+// so a killed process restarts where it stopped; unchanged files (same size and mtime, or same
+// content hash) are never re-embedded, and unchanged passages of an edited or renamed file keep
+// their vectors.
+import * as crypto from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Encoder } from '../embedding/encoder';
+import { chunkMarkdown } from '../notes/chunker';
+import { readNote, walkNotes, type WalkOptions } from '../notes/walker';
+import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChunk } from '../store/noteStore';
+import type { SearchHit, SkippedFile } from '../types';
+import { PassageIndex, keywordText, type SearchOptions } from './passageIndex';
+import { Bm25Index } from '../search/bm25';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+export type Logger = (level: LogLevel, message: string) => void;
+
+export interface NotesIndexOptions {
+  root: string;
+  /** Folder for index files; each model gets its own subfolder, so vectors never mix. */
+  storeDir: string;
+  encoder: Encoder | null;
+  walk?: WalkOptions;
+  /** Token budget of a passage; default min(256, the model's window). */
+  maxTokens?: number;
+  readOnly?: boolean;
+  log?: Logger;
+}
+
+export interface SyncProgress {
+  phase: 'scan' | 'index' | 'save';
+  done: number;
+  total: number;
+  path?: string;
+}
+
+export interface SyncReport {
+  files: number;
+  chunks: number;
+  /** Passages whose vectors were computed in this run (0 when nothing changed). */
+  embedded: number;
+  changed: number;
+  removed: number;
+  skipped: SkippedFile[];
+}
+
+export interface IndexStatus {
+  root: string;
+  store: string;
+  model: string | null;
+  files: number;
+  chunks: number;
+  vectors: number;
+  skipped: number;
+  storeBytes: number;
+}
+
+/** How many passages to gather across files before one embedding call. */
+const EMBED_BATCH = 256;
+
+export class NotesIndex {
+  readonly passages: PassageIndex;
+  private readonly files = new Map<string, FileRecord>();
+  private skippedFiles = new Map<string, SkippedFile>();
+  private nextId: number;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  private constructor(
+    readonly opts: NotesIndexOptions,
+    private readonly store: NoteStore,
+    readonly storePath: string,
+  ) {
+    this.passages = new PassageIndex({ dims: opts.encoder ? opts.encoder.dims : null });
+    this.nextId = 1;
+  }
+
+  get encoder(): Encoder | null {
+    return this.opts.encoder;
+  }
+
+  /** Opens the index of `root`, restoring what the store holds and replaying its log. */
+  static open(opts: NotesIndexOptions): NotesIndex {
+    const log = opts.log ?? (() => {});
+    const fingerprint = opts.encoder ? opts.encoder.fingerprint : 'keyword-only';
+    const dims = opts.encoder ? opts.encoder.dims : 0;
+    const storePath = path.join(opts.storeDir, storeFolderName(opts.encoder?.id ?? null, fingerprint));
+    const opened = NoteStore.open(storePath, fingerprint, dims, { readOnly: opts.readOnly });
+    const index = new NotesIndex(opts, opened.store, storePath);
+    for (const w of opened.warnings) log('warn', w);
+    index.restore(opened.snapshot, log);
+    for (const op of opened.ops) index.apply(op);
+    index.nextId = Math.max(opened.nextId, index.nextId);
+    return index;
+  }
+
+  /** Brings the index in line with the folder on disk. */
+  sync(opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal } = {}): Promise<SyncReport> {
+    return this.exclusive(() => this.doSync(opts));
+  }
+
+  /** Re-reads one file (created or changed). Paths are relative to the root. */
+  updateFile(rel: string): Promise<'indexed' | 'unchanged' | 'skipped'> {
+    return this.exclusive(async () => {
+      const r = await this.indexFiles([rel], new Map(), () => {});
+      this.maybeCompact();
+      return r.changed ? 'indexed' : this.skippedFiles.has(rel) ? 'skipped' : 'unchanged';
+    });
+  }
+
+  removeFile(rel: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      this.skippedFiles.delete(rel);
+      if (!this.files.has(rel)) return false;
+      this.log({ op: 'del', path: rel });
+      this.maybeCompact();
+      return true;
+    });
+  }
+
+  /** A rename keeps the vectors of the moved passages: nothing is re-embedded. */
+  renameFile(from: string, to: string): Promise<void> {
+    return this.exclusive(async () => {
+      const reuse = this.vectorsOf(from);
+      if (this.files.has(from)) this.log({ op: 'del', path: from });
+      this.skippedFiles.delete(from);
+      await this.indexFiles([to], reuse, () => {});
+      this.maybeCompact();
+    });
+  }
+
+  async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+    const ranked = await this.passages.search(query, this.opts.encoder, opts);
+    return ranked.map((r) => this.passages.toHit(r, query));
+  }
+
+  /**
+   * Passages of other notes nearest to a note (or to the passage at `line` in it), or to a text.
+   * Without an embedding model it falls back to keyword similarity.
+   */
+  async related(target: { path: string; line?: number } | { text: string }, k = 10): Promise<SearchHit[]> {
+    const exclude = 'path' in target ? target.path : null;
+    const filter = exclude ? (id: number) => this.passages.chunks.get(id)?.path !== exclude : undefined;
+    let sources: { vector: Float32Array | null; text: string }[];
+    if ('path' in target) {
+      let chunks = this.passages.chunksOf(target.path);
+      if (target.line !== undefined) {
+        const at = chunks.find((c) => target.line! >= c.startLine && target.line! <= c.endLine);
+        chunks = at ? [at] : chunks;
+      }
+      sources = chunks.slice(0, 32).map((c) => ({ vector: this.passages.vectors?.get(c.id)?.slice() ?? null, text: keywordText(c) }));
+    } else {
+      const vector = this.opts.encoder ? (await this.opts.encoder.embed([target.text], { role: 'passage', priority: 'interactive' }))[0] : null;
+      sources = [{ vector, text: target.text }];
+    }
+    // Each passage of the note asks for its neighbours; a neighbour keeps its best score.
+    const best = new Map<number, number>();
+    for (const s of sources) {
+      const hits = s.vector ? this.passages.dense(s.vector, k, filter) : this.passages.keyword(s.text.slice(0, 2000), k, filter);
+      for (const h of hits) best.set(h.chunk.id, Math.max(best.get(h.chunk.id) ?? -Infinity, h.score));
+    }
+    return [...best]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, k)
+      .map(([id, score]) => this.passages.toHit({ chunk: this.passages.chunks.get(id)!, score }));
+  }
+
+  status(): IndexStatus {
+    return {
+      root: this.opts.root,
+      store: this.storePath,
+      model: this.opts.encoder?.id ?? null,
+      files: this.files.size,
+      chunks: this.passages.size,
+      vectors: this.passages.vectors?.size ?? 0,
+      skipped: this.skippedFiles.size,
+      storeBytes: this.store.snapshotBytes + this.store.walBytes,
+    };
+  }
+
+  coverage(): { indexed: { path: string; chunks: number }[]; skipped: SkippedFile[] } {
+    const indexed = [...this.files].map(([p, r]) => ({ path: p, chunks: r.chunkIds.length })).sort((a, b) => a.path.localeCompare(b.path));
+    return { indexed, skipped: [...this.skippedFiles.values()].sort((a, b) => a.path.localeCompare(b.path)) };
+  }
+
+  hasFile(rel: string): boolean {
+    return this.files.has(rel);
+  }
+
+  /** Writes a fresh snapshot now (also done automatically when the log grows large). */
+  flush(): Promise<void> {
+    return this.exclusive(async () => this.compact());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.exclusive(async () => {
+      if (!this.opts.readOnly && this.store.walBytes > 0) this.compact();
+    }).catch((err) => this.opts.log?.('error', `could not save the index: ${(err as Error).message}`));
+    this.store.close();
+    this.closed = true;
+  }
+
+  private async doSync(opts: { onProgress?: (p: SyncProgress) => void; signal?: AbortSignal }): Promise<SyncReport> {
+    const onProgress = opts.onProgress ?? (() => {});
+    onProgress({ phase: 'scan', done: 0, total: 0 });
+    const walked = await walkNotes(this.opts.root, { ...this.opts.walk, signal: opts.signal });
+    const present = new Set(walked.files.map((f) => f.path));
+    this.skippedFiles = new Map(walked.skipped.map((s) => [s.path, s]));
+    // Vectors of removed files may serve renamed copies of them below.
+    const reuse = new Map<string, Float32Array>();
+    let removed = 0;
+    for (const p of [...this.files.keys()]) {
+      if (present.has(p)) continue;
+      for (const [k, v] of this.vectorsOf(p)) reuse.set(k, v);
+      this.log({ op: 'del', path: p });
+      removed++;
+    }
+    const todo = walked.files.filter((f) => {
+      const rec = this.files.get(f.path);
+      return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs;
+    });
+    const r = await this.indexFiles(
+      todo.map((f) => f.path),
+      reuse,
+      (done, p) => onProgress({ phase: 'index', done, total: todo.length, path: p }),
+      opts.signal,
+    );
+    onProgress({ phase: 'save', done: 0, total: 1 });
+    this.maybeCompact();
+    return {
+      files: this.files.size,
+      chunks: this.passages.size,
+      embedded: r.embedded,
+      changed: r.changed,
+      removed,
+      skipped: [...this.skippedFiles.values()],
+    };
+  }
+
+  /** Reads, chunks and embeds files, logging one change per file as soon as its vectors exist. */
+  private async indexFiles(
+    rels: string[],
+    reuse: Map<string, Float32Array>,
+    onFile: (done: number, path: string) => void,
+    signal?: AbortSignal,
+  ): Promise<{ changed: number; embedded: number }> {
+    const enc = this.opts.encoder;
+    const maxTokens = this.opts.maxTokens ?? Math.min(256, (enc?.profile.maxTokens ?? 512) - 2);
+    const countTokens = enc ? (t: string) => enc.countTokens(t) : undefined;
+    let changed = 0;
+    let embedded = 0;
+    let done = 0;
+    type Pending = { rel: string; hash: string; size: number; mtimeMs: number; chunks: StoredChunk[] };
+    let pending: Pending[] = [];
+    let pendingChunks = 0;
+
+    const flush = async () => {
+      if (pending.length === 0) return;
+      let vectorsByFile: (Float32Array[] | null)[] = pending.map(() => null);
+      if (enc) {
+        // Passages whose text is unchanged keep their old vector.
+        const need: { f: number; c: number; text: string }[] = [];
+        vectorsByFile = pending.map((p, f) =>
+          p.chunks.map((c, ci) => {
+            const text = keywordText(c);
+            const old = reuse.get(text);
+            if (old) return old;
+            need.push({ f, c: ci, text });
+            return new Float32Array(0);
+          }),
+        );
+        if (need.length) {
+          const vecs = await enc.embed(need.map((n) => n.text), { role: 'passage', signal });
+          need.forEach((n, i) => (vectorsByFile[n.f]![n.c] = vecs[i]));
+          embedded += need.length;
+        }
+      }
+      pending.forEach((p, i) => {
+        this.log({ op: 'put', path: p.rel, hash: p.hash, size: p.size, mtimeMs: p.mtimeMs, chunks: p.chunks, vectors: vectorsByFile[i] });
+        changed++;
+        onFile(++done, p.rel);
+      });
+      pending = [];
+      pendingChunks = 0;
+    };
+
+    for (const rel of rels) {
+      signal?.throwIfAborted();
+      const abs = path.join(this.opts.root, rel);
+      const res = await readNote(abs, this.opts.walk?.maxFileBytes);
+      const stat = await statOrNull(abs);
+      if (!res.ok || !stat) {
+        if (this.files.has(rel)) this.log({ op: 'del', path: rel });
+        if (res.ok) this.skippedFiles.delete(rel);
+        else this.skippedFiles.set(rel, { path: rel, reason: res.reason, detail: res.detail });
+        onFile(++done, rel);
+        continue;
+      }
+      this.skippedFiles.delete(rel);
+      const rec = this.files.get(rel);
+      if (rec && rec.hash === res.hash) {
+        // Touched but not changed (e.g. a git checkout): remember the new mtime only.
+        this.log({ op: 'touch', path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+        onFile(++done, rel);
+        continue;
+      }
+      for (const [k, v] of this.vectorsOf(rel)) reuse.set(k, v);
+      const chunks = chunkMarkdown(rel, res.text, { maxTokens, countTokens }).map((c) => ({ ...c, id: this.nextId++ }));
+      pending.push({ rel, hash: res.hash, size: stat.size, mtimeMs: stat.mtimeMs, chunks });
+      pendingChunks += chunks.length;
+      if (pendingChunks >= EMBED_BATCH) await flush();
+    }
+    await flush();
+    return { changed, embedded };
+  }
+
+  /** Logs a change, then applies it: the log is the source of truth after a crash. */
+  private log(op: StoreOp): void {
+    if (this.opts.readOnly) throw new Error('the index is open read-only');
+    this.store.append(op);
+    this.apply(op);
+  }
+
+  private apply(op: StoreOp): void {
+    if (op.op === 'touch') {
+      const rec = this.files.get(op.path);
+      if (rec) this.files.set(op.path, { ...rec, size: op.size, mtimeMs: op.mtimeMs });
+      return;
+    }
+    this.passages.removePath(op.path);
+    this.files.delete(op.path);
+    if (op.op === 'del') return;
+    op.chunks.forEach((c, i) => {
+      this.passages.add(c, op.vectors?.[i] ?? null);
+      this.nextId = Math.max(this.nextId, c.id + 1);
+    });
+    this.files.set(op.path, { hash: op.hash, size: op.size, mtimeMs: op.mtimeMs, chunkIds: op.chunks.map((c) => c.id) });
+  }
+
+  private restore(s: Snapshot, log: Logger): void {
+    for (const [p, rec] of s.files) this.files.set(p, rec);
+    const vectorOf = new Map<number, Float32Array>();
+    const dims = this.passages.vectors?.dims ?? 0;
+    if (s.vectors && dims) s.vectors.ids.forEach((id, i) => vectorOf.set(id, s.vectors!.data.subarray(i * dims, (i + 1) * dims)));
+    let bm25: Bm25Index | null = null;
+    if (s.bm25) {
+      try {
+        bm25 = Bm25Index.deserialize(s.bm25);
+      } catch (err) {
+        log('warn', `keyword index could not be read (${(err as Error).message}); rebuilding it from the stored text`);
+      }
+    }
+    if (bm25 && bm25.size !== s.chunks.length) {
+      log('warn', 'keyword index does not match the stored passages; rebuilding it');
+      bm25 = null;
+    }
+    if (bm25) this.passages.bm25 = bm25;
+    this.passages.vectors?.deferGraph(true);
+    for (const c of s.chunks) {
+      this.passages.add(c, vectorOf.get(c.id) ?? null, !bm25);
+      this.nextId = Math.max(this.nextId, c.id + 1);
+    }
+    const warning = this.passages.vectors?.deferGraph(false, s.graphFile);
+    if (warning) log('warn', warning);
+  }
+
+  private vectorsOf(rel: string): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    const vi = this.passages.vectors;
+    if (!vi) return out;
+    for (const c of this.passages.chunksOf(rel)) {
+      const v = vi.get(c.id);
+      if (v) out.set(keywordText(c), v.slice());
+    }
+    return out;
+  }
+
+  /** Snapshot when the log has grown past a quarter of the snapshot (or 4 MiB). */
+  private maybeCompact(): void {
+    const wal = this.store.walBytes;
+    if (wal === 0) return;
+    if (wal > Math.max(4 << 20, this.store.snapshotBytes / 4)) this.compact();
+    else this.store.sync();
+  }
+
+  private compact(): void {
+    if (this.opts.readOnly) return;
+    const vi = this.passages.vectors;
+    this.store.compact({
+      files: this.files,
+      chunks: this.passages.chunks.values(),
+      vectors: vi ? vi.exportVectors() : null,
+      bm25: this.passages.bm25.serialize(),
+      writeGraph: vi ? (f) => vi.writeGraph(f) : null,
+      nextId: this.nextId,
+    });
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the index is closed'));
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+}
+
+export function storeFolderName(modelId: string | null, fingerprint: string): string {
+  if (!modelId) return 'keyword-only';
+  const slug = modelId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  return `${slug}-${crypto.createHash('sha256').update(fingerprint).digest('hex').slice(0, 10)}`;
+}
+
+async function statOrNull(abs: string): Promise<{ size: number; mtimeMs: number } | null> {
+  try {
+    const s = await fsp.stat(abs);
+    return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
+  } catch {
+    return null;
+  }
+}
