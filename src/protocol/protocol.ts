@@ -1,0 +1,173 @@
+// The typed contract between the extension host (client) and the background service (server),
+// spoken as JSON-RPC over the child process's IPC channel. Both sides import this one file.
+// Plain data only: every type here must survive JSON.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { Metric, Pooling, SearchHit, SearchMode, SkippedFile } from '../engine/types';
+
+export type { Metric, Pooling, SearchHit, SearchMode, SkippedFile };
+
+/** Settings the service needs; sent at start and again whenever they change. */
+export interface ServiceConfig {
+  /** Folder of local models (transformers.js layout); empty = not set. */
+  modelsDir: string;
+  /** Per-user model cache (downloads land here). */
+  cacheDir: string;
+  allowDownloads: boolean;
+  /** Override of the hub address, for mirrors (and the loopback test hub). */
+  remoteHost?: string;
+  embeddingModel: string;
+  fillMaskModel: string;
+  crossEncoderModel: string;
+  /** Pooling override for the embedding model; '' = the model's own profile. */
+  pooling: Pooling | '';
+  include: string[];
+  exclude: string[];
+  maxFileBytes: number;
+}
+
+export interface FolderSpec {
+  /** Stable key of a workspace folder (its URI string). */
+  id: string;
+  root: string;
+  storeDir: string;
+}
+
+export type ModelState =
+  | { state: 'ready'; id: string; dims: number }
+  | { state: 'missing'; id: string; message: string }
+  | { state: 'error'; id: string; message: string }
+  | { state: 'loading'; id: string };
+
+export interface IndexSummary {
+  folderId: string;
+  files: number;
+  chunks: number;
+  embedded: number;
+  skipped: number;
+  model: string | null;
+}
+
+export interface FolderStatus {
+  folderId: string;
+  root: string;
+  store: string;
+  model: string | null;
+  files: number;
+  chunks: number;
+  vectors: number;
+  skipped: number;
+  storeBytes: number;
+  indexing: boolean;
+}
+
+export interface FolderHit extends SearchHit {
+  folderId: string;
+}
+
+export interface SearchParams {
+  query: string;
+  mode: SearchMode;
+  rerank: boolean;
+  k: number;
+  /** Limit to these folders; all when absent. */
+  folderIds?: string[];
+}
+
+export interface RelatedParams {
+  folderId: string;
+  /** Path relative to the folder root. */
+  path: string;
+  /** 1-based line: related to the passage there; the whole note when absent. */
+  line?: number;
+  k: number;
+}
+
+export interface RelatedTextParams {
+  text: string;
+  k: number;
+}
+
+export interface SimilarityParams {
+  texts: string[];
+  pooling?: Pooling;
+  metric: Metric;
+}
+
+export interface SimilarityResult {
+  texts: string[];
+  matrix: number[][];
+  model: string;
+  pooling: Pooling;
+  metric: Metric;
+}
+
+export interface MaskParams {
+  text: string;
+  k: number;
+}
+
+export interface MaskCandidate {
+  token: string;
+  score: number;
+  sequence: string;
+}
+
+export interface FileChanges {
+  folderId: string;
+  changed: string[];
+  deleted: string[];
+  renamed: { from: string; to: string }[];
+}
+
+export interface ProgressEvent {
+  folderId: string;
+  phase: 'scan' | 'index' | 'save' | 'done';
+  done: number;
+  total: number;
+}
+
+export interface DownloadEvent {
+  model: string;
+  file: string;
+  loaded: number;
+  total: number;
+  status: string;
+}
+
+export interface LogEvent {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+export const Requests = {
+  configure: new RequestType<ServiceConfig, { embedding: ModelState }, void>('semanticNotes/configure'),
+  openFolder: new RequestType<FolderSpec, FolderStatus, void>('semanticNotes/openFolder'),
+  closeFolder: new RequestType<{ folderId: string }, void, void>('semanticNotes/closeFolder'),
+  sync: new RequestType<{ folderId: string }, IndexSummary, void>('semanticNotes/sync'),
+  rebuild: new RequestType<{ folderId: string }, IndexSummary, void>('semanticNotes/rebuild'),
+  applyChanges: new RequestType<FileChanges, void, void>('semanticNotes/applyChanges'),
+  status: new RequestType0<FolderStatus[], void>('semanticNotes/status'),
+  coverage: new RequestType<{ folderId: string }, { indexed: number; skipped: SkippedFile[] }, void>('semanticNotes/coverage'),
+  search: new RequestType<SearchParams, FolderHit[], void>('semanticNotes/search'),
+  related: new RequestType<RelatedParams, FolderHit[], void>('semanticNotes/related'),
+  relatedText: new RequestType<RelatedTextParams, FolderHit[], void>('semanticNotes/relatedText'),
+  similarity: new RequestType<SimilarityParams, SimilarityResult, void>('semanticNotes/similarity'),
+  mask: new RequestType<MaskParams, MaskCandidate[][], void>('semanticNotes/mask'),
+  /** Downloads (or finds) the configured models; reports DownloadEvents meanwhile. */
+  prepareModels: new RequestType<{ kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }, { embedding: ModelState }, void>('semanticNotes/prepareModels'),
+  shutdown: new RequestType0<void, void>('semanticNotes/shutdown'),
+} as const;
+
+export const Notifications = {
+  progress: new NotificationType<ProgressEvent>('semanticNotes/progress'),
+  download: new NotificationType<DownloadEvent>('semanticNotes/download'),
+  log: new NotificationType<LogEvent>('semanticNotes/log'),
+  modelState: new NotificationType<{ embedding: ModelState }>('semanticNotes/modelState'),
+} as const;
+
+/** Error codes the client reacts to (JSON-RPC application range). */
+export const ErrorCodes = {
+  modelMissing: -32001,
+  badInput: -32002,
+  folderUnknown: -32003,
+} as const;
