@@ -4,6 +4,7 @@
 // content hash) are never re-embedded, and unchanged passages of an edited or renamed file keep
 // their vectors.
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Encoder } from '../embedding/encoder';
@@ -13,6 +14,7 @@ import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChu
 import type { SearchHit, SkippedFile } from '../types';
 import { PassageIndex, keywordText, type SearchOptions } from './passageIndex';
 import { Bm25Index } from '../search/bm25';
+import { writeFileAtomicSync } from '../store/atomicFile';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
@@ -57,6 +59,17 @@ export interface IndexStatus {
   storeBytes: number;
 }
 
+/** What an index folder holds, written beside the per-model store folders. */
+export interface StoreInfo {
+  root: string;
+  model: string | null;
+  folder: string;
+  fingerprint: string;
+  dims: number;
+}
+
+const STORE_INFO = 'index.json';
+
 /** How many passages to gather across files before one embedding call. */
 const EMBED_BATCH = 256;
 
@@ -83,11 +96,50 @@ export class NotesIndex {
 
   /** Opens the index of `root`, restoring what the store holds and replaying its log. */
   static open(opts: NotesIndexOptions): NotesIndex {
-    const log = opts.log ?? (() => {});
     const fingerprint = opts.encoder ? opts.encoder.fingerprint : 'keyword-only';
     const dims = opts.encoder ? opts.encoder.dims : 0;
-    const storePath = path.join(opts.storeDir, storeFolderName(opts.encoder?.id ?? null, fingerprint));
-    const opened = NoteStore.open(storePath, fingerprint, dims, { readOnly: opts.readOnly });
+    const folder = storeFolderName(opts.encoder?.id ?? null, fingerprint);
+    const index = NotesIndex.openFolder(opts, folder, fingerprint, dims);
+    if (!opts.readOnly) {
+      const info: StoreInfo = { root: path.resolve(opts.root), model: opts.encoder?.id ?? null, folder, fingerprint, dims };
+      writeFileAtomicSync(path.join(opts.storeDir, STORE_INFO), JSON.stringify(info, null, 1));
+    }
+    return index;
+  }
+
+  /**
+   * Opens, read-only, the index last written in `storeDir` (for CLI search and related). With no
+   * encoder the passages are searchable by keyword only; an encoder of another model is refused.
+   */
+  static openStored(storeDir: string, encoder: Encoder | null, log?: Logger): NotesIndex {
+    const info = NotesIndex.describeStore(storeDir);
+    if (encoder && encoder.fingerprint !== info.fingerprint) {
+      throw new Error(`the index in ${storeDir} was built with ${info.model ?? 'no model (keyword only)'}, not ${encoder.id}: search with --model ${info.model ?? '(none)'} or index again`);
+    }
+    const index = NotesIndex.openFolder({ root: info.root, storeDir, encoder, readOnly: true, log }, info.folder, info.fingerprint, info.dims);
+    if (index.files.size === 0) throw new Error(`the index in ${storeDir} is empty or damaged: run "semantic-notes index ${info.root} --store ${storeDir}" again`);
+    return index;
+  }
+
+  static describeStore(storeDir: string): StoreInfo {
+    const file = path.join(storeDir, STORE_INFO);
+    let info: StoreInfo;
+    try {
+      info = JSON.parse(fs.readFileSync(file, 'utf8')) as StoreInfo;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no index in ${storeDir}: create one with "semantic-notes index <folder> --store ${storeDir}"`);
+      throw new Error(`the index description ${file} is unreadable (${(err as Error).message}): index the folder again`);
+    }
+    if (typeof info.root !== 'string' || typeof info.folder !== 'string' || typeof info.fingerprint !== 'string') {
+      throw new Error(`the index description ${file} is damaged: index the folder again`);
+    }
+    return info;
+  }
+
+  private static openFolder(opts: NotesIndexOptions, folder: string, fingerprint: string, storeDims: number): NotesIndex {
+    const log = opts.log ?? (() => {});
+    const storePath = path.join(opts.storeDir, folder);
+    const opened = NoteStore.open(storePath, fingerprint, storeDims, { readOnly: opts.readOnly });
     const index = new NotesIndex(opts, opened.store, storePath);
     for (const w of opened.warnings) log('warn', w);
     index.restore(opened.snapshot, log);

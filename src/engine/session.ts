@@ -1,0 +1,110 @@
+// One place that owns the models and the open indexes, for both the CLI and the background
+// service: models are resolved and loaded once, lazily, and share one scheduler so a fill-mask
+// or rerank request never runs a model pass concurrently with indexing.
+import { Encoder } from './embedding/encoder';
+import { ModelScheduler } from './embedding/scheduler';
+import { similarityMatrix } from './embedding/similarity';
+import { NotesIndex, type Logger } from './index/notesIndex';
+import { FillMasker, type FillMaskCandidate } from './mlm/fillMask';
+import { loadModel } from './models/load';
+import { resolveModel } from './models/resolve';
+import { CrossEncoder } from './rerank/crossEncoder';
+import type { WalkOptions } from './notes/walker';
+import type { Metric, Pooling } from './types';
+
+export interface EngineConfig {
+  /** Local models folder (transformers.js layout): CLI --models-dir, env SEMANTIC_NOTES_MODELS, or a setting. */
+  modelsDir?: string;
+  cacheDir?: string;
+  allowDownloads?: boolean;
+  remoteHost?: string;
+  embeddingModel: string;
+  fillMaskModel: string;
+  crossEncoderModel: string;
+  /** Overrides the embedding model's own pooling. */
+  pooling?: Pooling;
+  log?: Logger;
+  onDownload?: (e: { model: string; file: string; loaded: number; total: number; status: string }) => void;
+}
+
+export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
+export const DEFAULT_FILL_MASK_MODEL = 'Xenova/bert-base-uncased';
+export const DEFAULT_CROSS_ENCODER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
+
+type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
+
+export class EngineSession {
+  readonly scheduler = new ModelScheduler();
+  private readonly loading = new Map<string, Promise<unknown>>();
+
+  constructor(readonly config: EngineConfig) {}
+
+  /** The embedding model, loaded on first use. Rejects with a clear error when it cannot be had. */
+  encoder(): Promise<Encoder> {
+    return this.once('embedding', this.config.embeddingModel, async (m) => {
+      const profile = this.config.pooling ? { ...m.profile, pooling: this.config.pooling } : m.profile;
+      // A pooling override changes the vectors, so it is part of the store key.
+      const fingerprint = this.config.pooling ? `${m.fingerprint}|pooling=${this.config.pooling}` : m.fingerprint;
+      const enc = new Encoder({ ...m, profile, fingerprint }, this.scheduler);
+      if (!enc.dims) await enc.embed(['dimension probe']);
+      return enc;
+    });
+  }
+
+  /** The embedding model, or null (logged once) when it is missing: keyword search still works. */
+  async tryEncoder(): Promise<Encoder | null> {
+    try {
+      return await this.encoder();
+    } catch (err) {
+      this.config.log?.('warn', (err as Error).message);
+      return null;
+    }
+  }
+
+  fillMasker(): Promise<FillMasker> {
+    return this.once('fill-mask', this.config.fillMaskModel, async (m) => new FillMasker(m, this.scheduler));
+  }
+
+  crossEncoder(): Promise<CrossEncoder> {
+    return this.once('cross-encoder', this.config.crossEncoderModel, async (m) => new CrossEncoder(m, this.scheduler));
+  }
+
+  async similarity(texts: string[], metric: Metric, pooling?: Pooling): Promise<{ matrix: number[][]; pooling: Pooling; model: string }> {
+    if (texts.length === 0) throw new Error('give at least one text');
+    const enc = await this.encoder();
+    const p = pooling ?? enc.profile.pooling;
+    const vectors = await enc.embed(texts, { pooling: p, priority: 'interactive' });
+    return { matrix: similarityMatrix(vectors, metric), pooling: p, model: enc.id };
+  }
+
+  async mask(text: string, k: number): Promise<FillMaskCandidate[][]> {
+    return (await this.fillMasker()).predict(text, k);
+  }
+
+  /** Opens the index of a notes folder with the embedding model when there is one. */
+  async openIndex(root: string, storeDir: string, opts: { walk?: WalkOptions; readOnly?: boolean; keywordOnly?: boolean } = {}): Promise<NotesIndex> {
+    const encoder = opts.keywordOnly ? null : await this.tryEncoder();
+    return NotesIndex.open({ root, storeDir, encoder, walk: opts.walk, readOnly: opts.readOnly, log: this.config.log });
+  }
+
+  private once<T>(kind: Kind, id: string, make: (m: Awaited<ReturnType<typeof loadModel>>) => Promise<T>): Promise<T> {
+    const key = `${kind}:${id}`;
+    let p = this.loading.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = (async () => {
+        const location = await resolveModel(id, {
+          modelsDir: this.config.modelsDir,
+          cacheDir: this.config.cacheDir,
+          allowDownload: this.config.allowDownloads ?? false,
+          remoteHost: this.config.remoteHost,
+          onProgress: (e) => this.config.onDownload?.({ model: id, ...e }),
+        });
+        return make(await loadModel(location, kind));
+      })();
+      this.loading.set(key, p);
+      // A failed load is not cached: the user may fix the folder or allow downloads and retry.
+      p.catch(() => this.loading.delete(key));
+    }
+    return p;
+  }
+}
