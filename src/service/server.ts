@@ -1,0 +1,269 @@
+// The background service: serves the protocol over a message connection, owning the engine
+// session and one notes index per workspace folder. Runs in its own process so model loading,
+// embedding and indexing never block the editor.
+import * as fs from 'node:fs';
+import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { NotesIndex } from '../engine/index/notesIndex';
+import { FillMaskInputError } from '../engine/mlm/fillMask';
+import { EngineSession } from '../engine/session';
+import {
+  ErrorCodes,
+  Notifications,
+  Requests,
+  type FolderHit,
+  type FolderSpec,
+  type FolderStatus,
+  type IndexSummary,
+  type ModelState,
+  type ServiceConfig,
+} from '../protocol/protocol';
+
+interface OpenFolder {
+  spec: FolderSpec;
+  index: NotesIndex;
+  indexing: boolean;
+}
+
+const MAX_QUERY_CHARS = 10_000;
+
+export class Server {
+  private config: ServiceConfig | null = null;
+  private session: EngineSession | null = null;
+  private readonly folders = new Map<string, OpenFolder>();
+  private warnedRerank = false;
+
+  constructor(private readonly conn: MessageConnection) {
+    const h = <P, R>(type: { method: string }, fn: (p: P, token: CancellationToken) => Promise<R>) =>
+      conn.onRequest(type.method, async (p: P, token: CancellationToken) => {
+        try {
+          return await fn(p, token);
+        } catch (err) {
+          throw toResponseError(err);
+        }
+      });
+    h(Requests.configure, (c: ServiceConfig) => this.configure(c));
+    h(Requests.openFolder, (s: FolderSpec) => this.openFolder(s));
+    h(Requests.closeFolder, async (p: { folderId: string }) => this.closeFolder(p.folderId));
+    h(Requests.sync, (p: { folderId: string }) => this.sync(p.folderId));
+    h(Requests.rebuild, (p: { folderId: string }) => this.rebuild(p.folderId));
+    h(Requests.applyChanges, (p: Parameters<Server['applyChanges']>[0]) => this.applyChanges(p));
+    h(Requests.status, async () => [...this.folders.values()].map((f) => this.statusOf(f)));
+    h(Requests.coverage, async (p: { folderId: string }) => {
+      const c = this.folder(p.folderId).index.coverage();
+      return { indexed: c.indexed.length, skipped: c.skipped };
+    });
+    h(Requests.search, (p: Parameters<Server['search']>[0], token) => this.search(p, token));
+    h(Requests.related, async (p: { folderId: string; path: string; line?: number; k: number }) => {
+      const f = this.folder(p.folderId);
+      if (!f.index.hasFile(p.path)) return [];
+      return (await f.index.related({ path: p.path, line: p.line }, clampK(p.k))).map((x) => ({ ...x, folderId: f.spec.id }));
+    });
+    h(Requests.relatedText, async (p: { text: string; k: number }) => {
+      const text = checkText(p.text, 'text');
+      const all: FolderHit[] = [];
+      for (const f of this.folders.values()) all.push(...(await f.index.related({ text }, clampK(p.k))).map((x) => ({ ...x, folderId: f.spec.id })));
+      return all.sort((a, b) => b.score - a.score).slice(0, clampK(p.k));
+    });
+    h(Requests.similarity, async (p: { texts: string[]; pooling?: 'cls' | 'mean' | 'max'; metric: 'cosine' | 'euclidean' | 'dot' }) => {
+      if (!Array.isArray(p.texts) || p.texts.length === 0 || p.texts.length > 64) throw new ResponseError(ErrorCodes.badInput, 'give between 1 and 64 sentences');
+      const texts = p.texts.map((t) => checkText(t, 'sentence'));
+      const r = await this.requireSession().similarity(texts, p.metric, p.pooling);
+      return { texts, matrix: r.matrix, model: r.model, pooling: r.pooling, metric: p.metric };
+    });
+    h(Requests.mask, async (p: { text: string; k: number }) => {
+      const lists = await this.requireSession().mask(checkText(p.text, 'text'), clampK(p.k, 20));
+      return lists.map((l) => l.map((c) => ({ token: c.token, score: c.score, sequence: c.sequence })));
+    });
+    h(Requests.prepareModels, (p: { kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }) => this.prepareModels(p.kinds));
+    h(Requests.shutdown, async () => this.shutdown());
+  }
+
+  async configure(c: ServiceConfig): Promise<{ embedding: ModelState }> {
+    const old = this.config;
+    this.config = c;
+    const modelChanged =
+      !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
+    const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes]);
+    if (modelChanged || !this.session || old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
+      this.session = new EngineSession({
+        modelsDir: c.modelsDir || undefined,
+        cacheDir: c.cacheDir || undefined,
+        allowDownloads: c.allowDownloads,
+        remoteHost: c.remoteHost,
+        embeddingModel: c.embeddingModel,
+        fillMaskModel: c.fillMaskModel,
+        crossEncoderModel: c.crossEncoderModel,
+        pooling: c.pooling || undefined,
+        log: (level, message) => this.log(level, message),
+        onDownload: (e) => this.conn.sendNotification(Notifications.download.method, e),
+      });
+    }
+    const state = await this.embeddingState();
+    if (modelChanged || filesChanged) {
+      // Reopen every folder under the new model or file rules; the client re-syncs them.
+      for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
+    }
+    return { embedding: state };
+  }
+
+  private async embeddingState(): Promise<ModelState> {
+    const s = this.requireSession();
+    const id = s.config.embeddingModel;
+    try {
+      const enc = await s.encoder();
+      return { state: 'ready', id, dims: enc.dims };
+    } catch (err) {
+      const message = (err as Error).message;
+      return (err as Error).name === 'ModelNotFoundError' ? { state: 'missing', id, message } : { state: 'error', id, message };
+    }
+  }
+
+  async openFolder(spec: FolderSpec): Promise<FolderStatus> {
+    const s = this.requireSession();
+    if (!fs.existsSync(spec.root)) throw new ResponseError(ErrorCodes.badInput, `folder ${spec.root} does not exist`);
+    await this.closeFolder(spec.id);
+    const c = this.config!;
+    const index = await s.openIndex(spec.root, spec.storeDir, { walk: { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes } });
+    const f: OpenFolder = { spec, index, indexing: false };
+    this.folders.set(spec.id, f);
+    return this.statusOf(f);
+  }
+
+  async closeFolder(id: string): Promise<void> {
+    const f = this.folders.get(id);
+    if (!f) return;
+    this.folders.delete(id);
+    await f.index.close();
+  }
+
+  async sync(folderId: string): Promise<IndexSummary> {
+    const f = this.folder(folderId);
+    f.indexing = true;
+    try {
+      const r = await f.index.sync({
+        onProgress: throttle((p) => this.conn.sendNotification(Notifications.progress.method, { folderId, ...p })),
+      });
+      this.conn.sendNotification(Notifications.progress.method, { folderId, phase: 'done', done: r.files, total: r.files });
+      return { folderId, files: r.files, chunks: r.chunks, embedded: r.embedded, skipped: r.skipped.length, model: f.index.encoder?.id ?? null };
+    } finally {
+      f.indexing = false;
+    }
+  }
+
+  async rebuild(folderId: string): Promise<IndexSummary> {
+    const f = this.folder(folderId);
+    const store = f.index.storePath;
+    await this.closeFolder(folderId);
+    fs.rmSync(store, { recursive: true, force: true });
+    await this.openFolder(f.spec);
+    return this.sync(folderId);
+  }
+
+  async applyChanges(p: { folderId: string; changed: string[]; deleted: string[]; renamed: { from: string; to: string }[] }): Promise<void> {
+    const f = this.folder(p.folderId);
+    for (const r of p.renamed ?? []) await f.index.renameFile(r.from, r.to);
+    for (const d of p.deleted ?? []) await f.index.removeFile(d);
+    for (const c of p.changed ?? []) await f.index.updateFile(c);
+  }
+
+  async search(p: { query: string; mode: 'hybrid' | 'semantic' | 'keyword'; rerank: boolean; k: number; folderIds?: string[] }, token: CancellationToken): Promise<FolderHit[]> {
+    const query = checkText(p.query, 'query');
+    const k = clampK(p.k);
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      let reranker = null;
+      if (p.rerank) {
+        try {
+          reranker = await this.requireSession().crossEncoder();
+        } catch (err) {
+          if (!this.warnedRerank) this.log('warn', `rerank is off: ${(err as Error).message}`);
+          this.warnedRerank = true;
+        }
+      }
+      const folders = [...this.folders.values()].filter((f) => !p.folderIds || p.folderIds.includes(f.spec.id));
+      const all: FolderHit[] = [];
+      for (const f of folders) {
+        // Without an embedding model every mode falls back to keywords rather than failing.
+        const mode = f.index.encoder ? p.mode : 'keyword';
+        const hits = await f.index.search(query, { mode, k, reranker, signal: controller.signal });
+        all.push(...hits.map((h) => ({ ...h, folderId: f.spec.id })));
+      }
+      return all.sort((a, b) => b.score - a.score).slice(0, k);
+    } finally {
+      sub.dispose();
+    }
+  }
+
+  async prepareModels(kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[]): Promise<{ embedding: ModelState }> {
+    const s = this.requireSession();
+    // An explicit request from the user: downloads are allowed for this call.
+    const dl = new EngineSession({ ...s.config, allowDownloads: true });
+    for (const k of kinds) {
+      if (k === 'embedding') await dl.encoder();
+      else if (k === 'fill-mask') await dl.fillMasker();
+      else await dl.crossEncoder();
+    }
+    // Re-resolve from the cache with the normal session, and reopen the folders with the model.
+    this.session = new EngineSession(s.config);
+    for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
+    const state = await this.embeddingState();
+    this.conn.sendNotification(Notifications.modelState.method, { embedding: state });
+    return { embedding: state };
+  }
+
+  async shutdown(): Promise<void> {
+    for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+  }
+
+  private statusOf(f: OpenFolder): FolderStatus {
+    const s = f.index.status();
+    return { folderId: f.spec.id, root: s.root, store: s.store, model: s.model, files: s.files, chunks: s.chunks, vectors: s.vectors, skipped: s.skipped, storeBytes: s.storeBytes, indexing: f.indexing };
+  }
+
+  private folder(id: string): OpenFolder {
+    const f = this.folders.get(id);
+    if (!f) throw new ResponseError(ErrorCodes.folderUnknown, `folder ${id} is not open`);
+    return f;
+  }
+
+  private requireSession(): EngineSession {
+    if (!this.session) throw new ResponseError(ErrorCodes.badInput, 'the service is not configured yet');
+    return this.session;
+  }
+
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.conn.sendNotification(Notifications.log.method, { level, message });
+  }
+}
+
+function checkText(v: unknown, what: string): string {
+  if (typeof v !== 'string' || !v.trim()) throw new ResponseError(ErrorCodes.badInput, `the ${what} is empty`);
+  // Very long input (a pasted file) is cut rather than refused: the model reads a window anyway.
+  return v.length > MAX_QUERY_CHARS ? v.slice(0, MAX_QUERY_CHARS) : v;
+}
+
+function clampK(k: unknown, max = 100): number {
+  const n = Number(k);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : 10;
+}
+
+function toResponseError(err: unknown): ResponseError<void> {
+  if (err instanceof ResponseError) return err;
+  const e = err as Error;
+  if (e?.name === 'ModelNotFoundError') return new ResponseError(ErrorCodes.modelMissing, e.message);
+  if (err instanceof FillMaskInputError) return new ResponseError(ErrorCodes.badInput, e.message);
+  return new ResponseError(-32603, e?.message ?? String(err));
+}
+
+/** At most one progress notification per 100 ms (the first and last always pass). */
+function throttle<T extends { done: number; total: number }>(fn: (p: T) => void): (p: T) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last >= 100 || p.done === p.total || p.done === 0) {
+      last = now;
+      fn(p);
+    }
+  };
+}
