@@ -156,13 +156,14 @@ export class NotesIndex {
   /** Re-reads one file (created or changed). Paths are relative to the root. */
   updateFile(rel: string): Promise<'indexed' | 'unchanged' | 'skipped'> {
     return this.exclusive(async () => {
-      const r = await this.indexFiles([rel], new Map(), () => {});
+      const r = await this.indexFiles([noteRef(this.opts.root, rel)], new Map(), () => {});
       this.maybeCompact();
       return r.changed ? 'indexed' : this.skippedFiles.has(rel) ? 'skipped' : 'unchanged';
     });
   }
 
   removeFile(rel: string): Promise<boolean> {
+    rel = noteRef(this.opts.root, rel).rel;
     return this.exclusive(async () => {
       this.skippedFiles.delete(rel);
       if (!this.files.has(rel)) return false;
@@ -174,11 +175,12 @@ export class NotesIndex {
 
   /** A rename keeps the vectors of the moved passages: nothing is re-embedded. */
   renameFile(from: string, to: string): Promise<void> {
+    from = noteRef(this.opts.root, from).rel;
     return this.exclusive(async () => {
       const reuse = this.vectorsOf(from);
       if (this.files.has(from)) this.log({ op: 'del', path: from });
       this.skippedFiles.delete(from);
-      await this.indexFiles([to], reuse, () => {});
+      await this.indexFiles([noteRef(this.opts.root, to)], reuse, () => {});
       this.maybeCompact();
     });
   }
@@ -275,7 +277,7 @@ export class NotesIndex {
       return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs;
     });
     const r = await this.indexFiles(
-      todo.map((f) => f.path),
+      todo.map((f) => ({ rel: f.path, abs: f.absPath })),
       reuse,
       (done, p) => onProgress({ phase: 'index', done, total: todo.length, path: p }),
       opts.signal,
@@ -294,7 +296,7 @@ export class NotesIndex {
 
   /** Reads, chunks and embeds files, logging one change per file as soon as its vectors exist. */
   private async indexFiles(
-    rels: string[],
+    notes: { rel: string; abs: string }[],
     reuse: Map<string, Float32Array>,
     onFile: (done: number, path: string) => void,
     signal?: AbortSignal,
@@ -339,9 +341,8 @@ export class NotesIndex {
       pendingChunks = 0;
     };
 
-    for (const rel of rels) {
+    for (const { rel, abs } of notes) {
       signal?.throwIfAborted();
-      const abs = path.join(this.opts.root, rel);
       const res = await readNote(abs, this.opts.walk?.maxFileBytes);
       const stat = await statOrNull(abs);
       if (!res.ok || !stat) {
@@ -457,6 +458,14 @@ export class NotesIndex {
     this.queue = run.catch(() => {});
     return run;
   }
+}
+
+/**
+ * Index keys are NFC; the file on disk may be named in NFD (macOS), so it is read by the name the
+ * caller gave.
+ */
+function noteRef(root: string, rel: string): { rel: string; abs: string } {
+  return { rel: rel.split(path.sep).join('/').normalize('NFC'), abs: path.join(root, rel) };
 }
 
 export function storeFolderName(modelId: string | null, fingerprint: string): string {

@@ -1,0 +1,263 @@
+// Splits a note into passages that follow its heading sections. Each passage keeps its heading
+// path as a breadcrumb and its line range in the original file; long sections split on block
+// boundaries (paragraph, list, code fence, table) to fit the model's token budget, oversized
+// blocks on lines and sentences, and tiny sections merge into a neighbour. Markdown structure
+// comes from markdown-it; the text embedded is cleaned of markup noise but keeps every word.
+import MarkdownIt from 'markdown-it';
+import type { Chunk } from '../types';
+
+export interface ChunkOptions {
+  maxTokens?: number;
+  countTokens?: (text: string) => number;
+  minChars?: number;
+}
+
+const md = new MarkdownIt({ html: true });
+const SEP = ' › ';
+
+/**
+ * A cheap WordPiece-sized estimate: Latin words cost about one token per 6 letters (at least
+ * one), digits and punctuation one each, CJK/Hangul syllables 1.5 (Korean vocabularies split a
+ * syllable into one or two pieces; erring high keeps passages inside the window).
+ */
+export function estimateTokens(text: string): number {
+  let n = 0;
+  for (const m of text.matchAll(/[\p{Script=Latin}]+|\p{N}+|[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\s\p{L}\p{N}]/gu)) {
+    const s = m[0];
+    if (/\p{Script=Latin}/u.test(s[0])) n += Math.max(1, Math.ceil(s.length / 6));
+    else if (/\p{N}/u.test(s[0])) n += Math.ceil(s.length / 3);
+    else if (s.length === 1 && /[\p{Script=Hangul}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(s)) n += 1.5;
+    else n += 1;
+  }
+  return Math.ceil(n);
+}
+
+interface Block {
+  start: number; // 1-based inclusive
+  end: number;
+  text: string;
+}
+
+interface Section {
+  heading: string;
+  start: number; // heading line (or first block)
+  blocks: Block[];
+}
+
+export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions = {}): Chunk[] {
+  const maxTokens = Math.max(16, opts.maxTokens ?? 256);
+  const minChars = opts.minChars ?? 200;
+  const real = opts.countTokens;
+  // The real tokenizer is exact but slow on huge strings: estimate first, count precisely only
+  // what could plausibly fit.
+  const count = (s: string) => {
+    const est = estimateTokens(s);
+    if (!real || est > maxTokens * 4) return est;
+    return real(s);
+  };
+  const lines = text.split('\n');
+  const sections = /\.txt$/i.test(filePath) ? textSections(lines) : markdownSections(lines);
+  const chunks: Chunk[] = [];
+  for (const sec of sections) {
+    let cur: Block[] = [];
+    let curTokens = 0;
+    const emit = () => {
+      if (cur.length === 0) return;
+      const body = cur.map((b) => b.text).join('\n\n').trim();
+      if (body) chunks.push({ path: filePath, startLine: cur[0].start, endLine: cur[cur.length - 1].end, heading: sec.heading, text: body });
+      cur = [];
+      curTokens = 0;
+    };
+    for (const block of sec.blocks) {
+      for (const piece of fitBlock(block, maxTokens, count)) {
+        const t = count(piece.text);
+        if (cur.length && curTokens + t > maxTokens) emit();
+        cur.push(piece);
+        curTokens += t;
+      }
+    }
+    emit();
+    // The first passage of a section starts at its heading line.
+    const first = chunks.find((c) => c.heading === sec.heading && c.endLine >= sec.start && c.startLine >= sec.start);
+    if (first && first.startLine > sec.start) first.startLine = sec.start;
+  }
+  return mergeSmall(chunks, maxTokens, minChars, count);
+}
+
+/** Splits a block over budget on lines, then sentences, then by characters. */
+function fitBlock(block: Block, maxTokens: number, count: (s: string) => number): Block[] {
+  if (count(block.text) <= maxTokens) return [block];
+  const out: Block[] = [];
+  const blockLines = block.text.split('\n');
+  if (blockLines.length > 1 && block.end > block.start) {
+    // Line numbers are kept exact when the block maps line for line onto the file.
+    const exact = blockLines.length === block.end - block.start + 1;
+    let acc: string[] = [];
+    let accStart = block.start;
+    let accTokens = 0;
+    blockLines.forEach((line, i) => {
+      const ln = exact ? block.start + i : block.start;
+      const t = count(line);
+      if (acc.length && accTokens + t > maxTokens) {
+        out.push({ start: accStart, end: exact ? ln - 1 : block.end, text: acc.join('\n') });
+        acc = [];
+        accTokens = 0;
+      }
+      if (acc.length === 0) accStart = ln;
+      acc.push(line);
+      accTokens += t;
+    });
+    if (acc.length) out.push({ start: accStart, end: block.end, text: acc.join('\n') });
+    return out.flatMap((b) => (count(b.text) > maxTokens ? splitSentences(b, maxTokens, count) : [b]));
+  }
+  return splitSentences(block, maxTokens, count);
+}
+
+function splitSentences(block: Block, maxTokens: number, count: (s: string) => number): Block[] {
+  const sentences = block.text.match(/[^.!?。？！\n]+[.!?。？！]*\s*/gu) ?? [block.text];
+  const out: Block[] = [];
+  let acc = '';
+  const push = (s: string) => {
+    if (s.trim()) out.push({ start: block.start, end: block.end, text: s.trim() });
+  };
+  for (const s of sentences) {
+    if (count(s) > maxTokens) {
+      push(acc);
+      acc = '';
+      // Hard split: about maxTokens estimated tokens per piece, on a space when one is near.
+      const approxChars = Math.max(16, Math.floor((s.length * maxTokens) / Math.max(1, estimateTokens(s))) - 1);
+      for (let i = 0; i < s.length; ) {
+        let j = Math.min(s.length, i + approxChars);
+        const space = s.lastIndexOf(' ', j);
+        if (j < s.length && space > i + approxChars / 2) j = space;
+        let piece = s.slice(i, j);
+        while (piece.length > 1 && count(piece) > maxTokens) piece = piece.slice(0, Math.floor(piece.length * 0.8));
+        push(piece);
+        i += Math.max(1, piece.length);
+      }
+      continue;
+    }
+    if (acc && count(acc + s) > maxTokens) {
+      push(acc);
+      acc = '';
+    }
+    acc += s;
+  }
+  push(acc);
+  return out;
+}
+
+/** Merges passages shorter than minChars into the next one of the same or a child section. */
+function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count: (s: string) => number): Chunk[] {
+  const out: Chunk[] = [];
+  for (const c of chunks) {
+    const prev = out[out.length - 1];
+    if (
+      prev &&
+      prev.text.length < minChars &&
+      (c.heading === prev.heading || c.heading.startsWith(prev.heading + SEP) || prev.heading === '') &&
+      count(`${prev.text}\n\n${c.text}`) <= maxTokens
+    ) {
+      out[out.length - 1] = { ...prev, endLine: c.endLine, text: `${prev.text}\n\n${c.text}` };
+      continue;
+    }
+    out.push({ ...c });
+  }
+  // A small last passage joins the one before it when they share a section path.
+  if (out.length > 1) {
+    const last = out[out.length - 1];
+    const prev = out[out.length - 2];
+    if (last.text.length < minChars && (last.heading === prev.heading || last.heading.startsWith(prev.heading + SEP)) && count(`${prev.text}\n\n${last.text}`) <= maxTokens) {
+      out.splice(out.length - 2, 2, { ...prev, endLine: last.endLine, text: `${prev.text}\n\n${last.text}` });
+    }
+  }
+  return out;
+}
+
+function textSections(lines: string[]): Section[] {
+  const blocks: Block[] = [];
+  let start = -1;
+  for (let i = 0; i <= lines.length; i++) {
+    const blank = i === lines.length || !lines[i].trim();
+    if (!blank && start < 0) start = i;
+    if (blank && start >= 0) {
+      blocks.push({ start: start + 1, end: i, text: lines.slice(start, i).join('\n').trim() });
+      start = -1;
+    }
+  }
+  return blocks.length ? [{ heading: '', start: blocks[0].start, blocks }] : [];
+}
+
+function markdownSections(lines: string[]): Section[] {
+  // Front matter: not passage text, but its title can name the note.
+  let fmEnd = 0;
+  let title = '';
+  if (lines[0] === '---' || lines[0] === '+++') {
+    const close = lines.indexOf(lines[0], 1);
+    if (close > 0) {
+      fmEnd = close + 1;
+      const t = lines.slice(1, close).find((l) => /^title\s*[:=]/i.test(l));
+      if (t) title = t.replace(/^title\s*[:=]\s*/i, '').replace(/^["']|["']$/g, '').trim();
+    }
+  }
+  const src = lines.map((l, i) => (i < fmEnd ? '' : l)).join('\n');
+  const tokens = md.parse(src, {});
+  const sections: Section[] = [];
+  const path: { level: number; text: string }[] = [];
+  let hasH1 = false;
+  let cur: Section = { heading: title, start: fmEnd + 1, blocks: [] };
+  const crumb = () => {
+    const parts = path.map((p) => p.text);
+    if (title && !hasH1) parts.unshift(title);
+    return parts.join(SEP);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.level !== 0 || !t.map || t.nesting === -1) continue;
+    const [s, e] = t.map;
+    if (t.type === 'heading_open') {
+      const level = Number(t.tag.slice(1));
+      const text = clean(tokens[i + 1]?.content ?? '');
+      if (level === 1) hasH1 = true;
+      if (cur.blocks.length) sections.push(cur);
+      while (path.length && path[path.length - 1].level >= level) path.pop();
+      path.push({ level, text });
+      cur = { heading: crumb(), start: s + 1, blocks: [] };
+      continue;
+    }
+    let body: string;
+    if (t.type === 'fence' || t.type === 'code_block') body = t.content.replace(/\n$/, '');
+    else if (t.type === 'hr') continue;
+    else body = lines.slice(s, e).map(cleanLine).join('\n').trim();
+    if (body.trim()) cur.blocks.push({ start: s + 1, end: e, text: body });
+  }
+  if (cur.blocks.length) sections.push(cur);
+  return sections;
+}
+
+function cleanLine(line: string): string {
+  return clean(
+    line
+      .replace(/^\s{0,3}>\s?/, '')
+      .replace(/^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/, '')
+      .replace(/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/, '')
+      .replace(/\s*\|\s*/g, ' | ')
+      .replace(/^ \| | \| $/g, ''),
+  );
+}
+
+/** Inline markup → plain words: link and image text kept, URLs, tags and markers dropped. */
+function clean(s: string): string {
+  return s
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[\[([^\]|]+)\|([^\]]+)\]\]/g, '$2')
+    .replace(/\[\[([^\]]+)\]\]/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+    .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
+    .replace(/`+/g, '')
+    .replace(/(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[\s(])[*_](?=\S)(.+?)(?<=\S)[*_](?=[\s).,!?:;]|$)/g, '$1$2')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
+}
