@@ -48,6 +48,7 @@
     if (m.type === 'error') { error.hidden = false; error.textContent = m.message; }
     if (m.type !== 'results') return;
     error.hidden = true; list.replaceChildren(); active = -1;
+    if (m.query && input.value !== m.query && document.activeElement !== input) { input.value = m.query; save(); }
     if (!m.hits.length && m.query) list.append(el('li', 'muted', S.none));
     m.hits.forEach((h, i) => {
       const li = el('li'); li.tabIndex = 0; li.setAttribute('role', 'option');

@@ -33,9 +33,9 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
 
   const cmd = (id: string, fn: (...args: never[]) => unknown) => ctx.subscriptions.push(vscode.commands.registerCommand(`semanticNotes.${id}`, fn));
 
-  cmd('search', async (args?: { query: string; mode?: SearchMode; rerank?: boolean; k?: number }) => {
-    if (args?.query) return search(service, args);
-    showSearchQuickPick(service, index);
+  cmd('search', async (args?: { query: string; mode?: SearchMode; rerank?: boolean; k?: number; interactive?: boolean }) => {
+    if (args?.query && !args.interactive) return search(service, args);
+    showSearchQuickPick(service, index, args?.query ?? '');
   });
   cmd('openResult', (h: Pick<FolderHit, 'folderId' | 'path' | 'startLine' | 'endLine'>) => {
     if (h && typeof h.folderId === 'string' && typeof h.path === 'string' && Number.isInteger(h.startLine)) return openHit(index, h);
