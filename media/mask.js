@@ -23,9 +23,11 @@
     if (m.type !== 'result') return;
     error.hidden = true; hint.hidden = !m.canApply;
     list.replaceChildren();
+    // Bars are relative to the best candidate so small probabilities stay readable.
+    const top = Math.max(...m.candidates.map((c) => c.score), 1e-9);
     m.candidates.forEach((c, i) => {
       const row = el('div', 'cand'); row.tabIndex = 0; row.setAttribute('role', 'button');
-      const bar = el('div', 'bar'); bar.style.width = `${Math.max(1, Math.round(c.score * 100))}%`;
+      const bar = el('div', 'bar'); bar.style.width = `${Math.max(2, Math.round((c.score / top) * 100))}%`;
       const barBox = el('div'); barBox.append(bar);
       row.append(el('span', 'token', c.token), barBox, el('span', '', `${(c.score * 100).toFixed(1)}%`), el('span', 'seq', c.sequence));
       const choose = () => vscode.postMessage({ type: 'apply', index: i });
