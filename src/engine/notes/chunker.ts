@@ -46,7 +46,8 @@ interface Section {
 
 export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions = {}): Chunk[] {
   const maxTokens = Math.max(16, opts.maxTokens ?? 256);
-  const minChars = opts.minChars ?? 200;
+  // Only truly tiny sections merge: a short note section is often exactly the answer a search wants.
+  const minChars = opts.minChars ?? 48;
   const real = opts.countTokens;
   // The real tokenizer is exact but slow on huge strings: estimate first, count precisely only
   // what could plausibly fit.
@@ -147,31 +148,36 @@ function splitSentences(block: Block, maxTokens: number, count: (s: string) => n
   return out;
 }
 
-/** Merges passages shorter than minChars into the next one of the same or a child section. */
+/**
+ * Merges a passage shorter than minChars into the next one when both fit the budget; the merged
+ * passage keeps the breadcrumb the two share (the parent for siblings, the section for a child).
+ */
 function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count: (s: string) => number): Chunk[] {
   const out: Chunk[] = [];
+  const join = (a: Chunk, b: Chunk): Chunk | null => {
+    const text = `${a.text}\n\n${b.text}`;
+    return count(text) <= maxTokens ? { ...a, endLine: b.endLine, heading: commonCrumb(a.heading, b.heading), text } : null;
+  };
   for (const c of chunks) {
     const prev = out[out.length - 1];
-    if (
-      prev &&
-      prev.text.length < minChars &&
-      (c.heading === prev.heading || c.heading.startsWith(prev.heading + SEP) || prev.heading === '') &&
-      count(`${prev.text}\n\n${c.text}`) <= maxTokens
-    ) {
-      out[out.length - 1] = { ...prev, endLine: c.endLine, text: `${prev.text}\n\n${c.text}` };
-      continue;
-    }
-    out.push({ ...c });
+    const merged = prev && prev.text.length < minChars ? join(prev, c) : null;
+    if (merged) out[out.length - 1] = merged;
+    else out.push({ ...c });
   }
-  // A small last passage joins the one before it when they share a section path.
-  if (out.length > 1) {
-    const last = out[out.length - 1];
-    const prev = out[out.length - 2];
-    if (last.text.length < minChars && (last.heading === prev.heading || last.heading.startsWith(prev.heading + SEP)) && count(`${prev.text}\n\n${last.text}`) <= maxTokens) {
-      out.splice(out.length - 2, 2, { ...prev, endLine: last.endLine, text: `${prev.text}\n\n${last.text}` });
-    }
+  // A small last passage joins the one before it.
+  if (out.length > 1 && out[out.length - 1].text.length < minChars) {
+    const merged = join(out[out.length - 2], out[out.length - 1]);
+    if (merged) out.splice(out.length - 2, 2, merged);
   }
   return out;
+}
+
+function commonCrumb(a: string, b: string): string {
+  const pa = a.split(SEP);
+  const pb = b.split(SEP);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return pa.slice(0, i).join(SEP);
 }
 
 function textSections(lines: string[]): Section[] {

@@ -1,0 +1,99 @@
+// The folder walker and note reader on real files: gitignore, globs, every skip reason,
+// symlink loops, deep trees and NFD Hangul names.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createPathFilter, readNote, walkNotes } from '../../../src/engine/notes/walker';
+import { tmpDir } from '../../helpers/env';
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = tmpDir('sn-walk-');
+  for (const [p, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+    fs.writeFileSync(path.join(root, p), content);
+  }
+  return root;
+}
+
+test('extensions, include/exclude globs and nested .gitignore with negation', async () => {
+  const root = tree({
+    'a.md': '# A', 'b.txt': 'b', 'c.js': 'x', 'notes/d.markdown': 'd', 'notes/e.mdx': 'e',
+    '.gitignore': 'build/\n*.tmp.md\n', 'build/f.md': 'f', 'g.tmp.md': 'g',
+    'sub/.gitignore': '*.md\n!keep.md\n', 'sub/drop.md': 'x', 'sub/keep.md': 'k',
+    'node_modules/pkg/readme.md': 'x', '.git/info.md': 'x', 'drafts/h.md': 'h',
+  });
+  const all = await walkNotes(root);
+  assert.deepEqual(all.files.map((f) => f.path), ['a.md', 'b.txt', 'drafts/h.md', 'notes/d.markdown', 'notes/e.mdx', 'sub/keep.md']);
+  const some = await walkNotes(root, { include: ['notes/**'], exclude: ['**/*.mdx'] });
+  assert.deepEqual(some.files.map((f) => f.path), ['notes/d.markdown']);
+  const noGit = await walkNotes(root, { respectGitignore: false, exclude: ['drafts/**'] });
+  assert.ok(noGit.files.some((f) => f.path === 'build/f.md') && !noGit.files.some((f) => f.path === 'drafts/h.md'));
+  const filter = createPathFilter(root);
+  assert.equal(filter('a.md'), true);
+  assert.equal(filter('build/f.md'), false);
+  assert.equal(filter('c.js'), false);
+  assert.equal(filter('node_modules/x.md'), false);
+  await assert.rejects(walkNotes(path.join(root, 'missing')), /does not exist/);
+  await assert.rejects(walkNotes(path.join(root, 'a.md')), /is not a folder/);
+});
+
+test('every skip reason is recorded, and good files read correctly', async () => {
+  const root = tree({
+    'binary.md': Buffer.from([0x23, 0x20, 0x41, 0x00, 0x42]),
+    'latin1.md': Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+    'utf16.md': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# 제목\r\nhello', 'utf16le')]),
+    'bom.md': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('# Title\r\n')]),
+    'empty.md': '', 'blank.md': '  \n\n',
+  });
+  fs.writeFileSync(path.join(root, 'huge.md'), '');
+  fs.truncateSync(path.join(root, 'huge.md'), 200 * 1024 * 1024); // sparse: never read
+  const w = await walkNotes(root);
+  assert.deepEqual(w.skipped.map((s) => [s.path, s.reason]), [['huge.md', 'too-large']]);
+  const read = async (f: string) => readNote(path.join(root, f));
+  assert.deepEqual(await read('binary.md').then((r) => !r.ok && r.reason), 'binary');
+  assert.deepEqual(await read('latin1.md').then((r) => !r.ok && r.reason), 'invalid-utf8');
+  assert.deepEqual(await read('empty.md').then((r) => !r.ok && r.reason), 'empty');
+  assert.deepEqual(await read('blank.md').then((r) => !r.ok && r.reason), 'empty');
+  assert.deepEqual(await read('huge.md').then((r) => !r.ok && r.reason), 'too-large');
+  assert.deepEqual(await read('gone.md').then((r) => !r.ok && r.reason), 'unreadable');
+  const u16 = await read('utf16.md');
+  assert.ok(u16.ok && u16.text === '# 제목\nhello');
+  const bom = await read('bom.md');
+  assert.ok(bom.ok && bom.text === '# Title\n' && /^[0-9a-f]{64}$/.test(bom.hash));
+});
+
+test('symlink loops end, deep trees work, NFD Hangul names come out NFC', async () => {
+  const root = tree({ 'real/a.md': 'a' });
+  fs.symlinkSync(root, path.join(root, 'real', 'loop'));
+  fs.symlinkSync(path.join(root, 'nowhere.md'), path.join(root, 'broken.md'));
+  let deep = root;
+  for (let i = 0; i < 50; i++) deep = path.join(deep, `d${i}`);
+  fs.mkdirSync(deep, { recursive: true });
+  fs.writeFileSync(path.join(deep, 'bottom.md'), 'deep');
+  const nfd = '한글노트.md'.normalize('NFD');
+  fs.writeFileSync(path.join(root, nfd), '# 한글');
+  const w = await walkNotes(root);
+  assert.ok(w.files.some((f) => f.path.endsWith('d49/bottom.md')));
+  const ko = w.files.find((f) => f.path === '한글노트.md'.normalize('NFC'));
+  assert.ok(ko, 'NFC path');
+  assert.ok(fs.existsSync(ko.absPath) && path.basename(ko.absPath) === nfd, 'absPath keeps the on-disk name');
+  assert.deepEqual(w.skipped.map((s) => [s.path, s.reason]).sort(), [['broken.md', 'unreadable'], ['real/loop', 'symlink-loop']]);
+  assert.equal(w.files.filter((f) => f.path.endsWith('a.md')).length, 1);
+});
+
+test('an unreadable folder is reported, not fatal', async (t) => {
+  const root = tree({ 'ok.md': 'ok', 'secret/s.md': 's' });
+  fs.chmodSync(path.join(root, 'secret'), 0o000);
+  try {
+    if (process.getuid?.() === 0) {
+      t.skip('running as root: chmod 000 does not stop root from reading');
+      return;
+    }
+    const w = await walkNotes(root);
+    assert.deepEqual(w.files.map((f) => f.path), ['ok.md']);
+    assert.deepEqual(w.skipped.map((s) => [s.path, s.reason]), [['secret', 'unreadable']]);
+  } finally {
+    fs.chmodSync(path.join(root, 'secret'), 0o755);
+  }
+});
