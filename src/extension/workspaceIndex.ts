@@ -15,7 +15,10 @@ export class WorkspaceIndex implements vscode.Disposable {
   private readonly statusItem = vscode.window.createStatusBarItem('semanticNotes.status', vscode.StatusBarAlignment.Left, 10);
   private readonly pending = new Map<string, { changed: Set<string>; deleted: Set<string>; renamed: { from: string; to: string }[] }>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private ready: Promise<void> = Promise.resolve();
+  private ready: Promise<void>;
+  private markStarted: () => void = () => {};
+  /** Settles once the first start() has been asked for, so whenReady() never resolves too early. */
+  private readonly started: Promise<void> = new Promise((r) => (this.markStarted = r));
   private readonly progress = new Map<string, ProgressEvent>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when an index changed (synced or a file update applied). */
@@ -24,6 +27,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   private firstRun = true;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly log: vscode.LogOutputChannel) {
+    this.ready = this.started;
     this.statusItem.name = 'Semantic Notes';
     this.statusItem.command = 'semanticNotes.showStatus';
     this.statusItem.text = '$(search) Semantic Notes';
@@ -52,11 +56,18 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Configures the service and indexes every folder; resolves when the first index is done. */
   start(): Promise<void> {
     this.ready = this.bringUp();
+    this.markStarted();
     return this.ready;
   }
 
-  whenReady(): Promise<void> {
-    return this.ready;
+  /** Resolves when the workspace has been indexed (after activation's first start). */
+  async whenReady(): Promise<void> {
+    await this.started;
+    let seen: Promise<void>;
+    do {
+      seen = this.ready;
+      await seen;
+    } while (seen !== this.ready);
   }
 
   folderIdOf(uri: vscode.Uri): { id: string; rel: string } | null {

@@ -30,7 +30,7 @@ test('extension integration suite passes in the real extension host', { timeout:
     workspaceFolder: workspace,
     screenshotsDir: shots,
     timeoutMs: 360_000,
-    env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots },
+    env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots, SEMANTIC_NOTES_HOST_SUITE: 'extension.itest' },
     settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
   });
   assert.equal(exitCode, 0, `extension tests failed:\n${logs.slice(-40).join('\n')}`);
