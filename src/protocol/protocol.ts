@@ -2,6 +2,7 @@
 // spoken as JSON-RPC over the child process's IPC channel. Both sides import this one file.
 // Plain data only: every type here must survive JSON.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { IndexStatus } from '../engine/index/notesIndex';
 import type { Metric, Pooling, SearchHit, SearchMode, SkippedFile } from '../engine/types';
 
 export type { Metric, Pooling, SearchHit, SearchMode, SkippedFile };
@@ -47,16 +48,9 @@ export interface IndexSummary {
   model: string | null;
 }
 
-export interface FolderStatus {
+/** The engine's status of one folder's index, plus what the service knows of it. */
+export interface FolderStatus extends IndexStatus {
   folderId: string;
-  root: string;
-  store: string;
-  model: string | null;
-  files: number;
-  chunks: number;
-  vectors: number;
-  skipped: number;
-  storeBytes: number;
   indexing: boolean;
 }
 

@@ -217,8 +217,7 @@ export class Server {
   }
 
   private statusOf(f: OpenFolder): FolderStatus {
-    const s = f.index.status();
-    return { folderId: f.spec.id, root: s.root, store: s.store, model: s.model, files: s.files, chunks: s.chunks, vectors: s.vectors, skipped: s.skipped, storeBytes: s.storeBytes, indexing: f.indexing };
+    return { folderId: f.spec.id, ...f.index.status(), indexing: f.indexing };
   }
 
   private folder(id: string): OpenFolder {
