@@ -40,6 +40,17 @@ test('index → search (three modes) → related, and a second index embeds noth
   const rel = json<{ path: string }[]>(['related', 'cooking/bread.md', '--store', store, '-k', '4']);
   assert.equal(rel.length, 4);
   assert.ok(rel.every((h) => h.path !== 'cooking/bread.md'));
+  // Rerank with a real cross-encoder model (the test fixture) from a models folder of our own.
+  const models = tmpDir('sn-models-');
+  fs.symlinkSync(path.join(modelsDir(), 'semantic-notes'), path.join(models, 'semantic-notes'));
+  fs.mkdirSync(path.join(models, 'semantic-notes-test'));
+  fs.symlinkSync(path.join(repoRoot, 'test', 'fixtures', 'models', 'semantic-notes-test', 'tiny-cross-encoder'), path.join(models, 'semantic-notes-test', 'tiny-cross-encoder'));
+  const reranked = json<{ path: string; score: number }[]>(['search', 'undo the last git commit', '--store', store, '--rerank', '--rerank-model', 'semantic-notes-test/tiny-cross-encoder', '--models-dir', models, '-k', '5']);
+  assert.equal(reranked.length, 5);
+  for (let i = 1; i < reranked.length; i++) assert.ok(reranked[i - 1].score >= reranked[i].score);
+  const noModel = run(['search', 'git', '--store', store, '--rerank', '--rerank-model', 'acme/none']);
+  assert.equal(noModel.code, 1);
+  assert.match(noModel.err, /model acme\/none was not found/);
   const human = run(['search', 'docker prune', '--store', store, '-k', '1']);
   assert.equal(human.code, 0);
   assert.match(human.out, /dev\/docker\.md:\d+-\d+/);
