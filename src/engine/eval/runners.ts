@@ -34,6 +34,19 @@ export interface RetrievalEvalOptions extends Pick<SearchOptions, 'rrfK' | 'keyw
 }
 
 export async function evalRetrieval(dataDir: string, opts: RetrievalEvalOptions): Promise<RetrievalReport> {
+  const corpus = await buildEvalCorpus(dataDir, opts);
+  return scoreRetrieval(corpus, opts);
+}
+
+export interface EvalCorpus {
+  data: Awaited<ReturnType<typeof loadBeir>>;
+  index: PassageIndex;
+  docOf: Map<number, string>;
+  encoder: Encoder | null;
+}
+
+/** Chunks and embeds a BEIR corpus once, so several ranking settings can be scored on it. */
+export async function buildEvalCorpus(dataDir: string, opts: Pick<RetrievalEvalOptions, 'mode' | 'encoder' | 'maxTokens' | 'corpus' | 'onProgress'>): Promise<EvalCorpus> {
   const corpusFile = opts.corpus ?? firstExisting([path.join(dataDir, 'corpus.jsonl'), path.join(dataDir, '..', 'corpus.jsonl')]);
   const data = await loadBeir({ corpus: corpusFile, queries: path.join(dataDir, 'queries.jsonl'), qrels: path.join(dataDir, 'qrels.tsv') });
   if (opts.mode !== 'keyword' && !opts.encoder) throw new Error(`${opts.mode} evaluation needs an embedding model`);
@@ -55,7 +68,12 @@ export async function evalRetrieval(dataDir: string, opts: RetrievalEvalOptions)
   }
   const vectors = enc ? await enc.embed(pending.map((p) => (p.heading ? `${p.heading}\n${p.text}` : p.text)), { role: 'passage', onProgress: opts.onProgress }) : null;
   pending.forEach((p, i) => index.add({ id: p.id, path: p.path, startLine: 1, endLine: 1, heading: p.heading, text: p.text }, vectors ? vectors[i] : null));
+  return { data, index, docOf, encoder: enc };
+}
 
+export async function scoreRetrieval(c: EvalCorpus, opts: RetrievalEvalOptions): Promise<RetrievalReport> {
+  const { data, index, docOf } = c;
+  const enc = opts.mode === 'keyword' ? null : c.encoder;
   const run = new Map<string, string[]>();
   for (const q of data.queries) {
     const ranked = await index.search(q.text, enc, { ...opts, mode: opts.mode, k: 1000, candidates: Math.max(opts.candidates ?? 0, 1000), reranker: opts.reranker ?? null });
