@@ -15,6 +15,7 @@ import type { SearchHit, SkippedFile } from '../types';
 import { PassageIndex, keywordText, type SearchOptions } from './passageIndex';
 import { Bm25Index } from '../search/bm25';
 import { writeFileAtomicSync } from '../store/atomicFile';
+import type { VectorIndexOptions } from '../vectors/vectorIndex';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 export type Logger = (level: LogLevel, message: string) => void;
@@ -29,6 +30,8 @@ export interface NotesIndexOptions {
   maxTokens?: number;
   readOnly?: boolean;
   log?: Logger;
+  /** Vector index tuning (exact-search threshold, HNSW parameters). */
+  vectors?: VectorIndexOptions;
 }
 
 export interface SyncProgress {
@@ -86,7 +89,7 @@ export class NotesIndex {
     private readonly store: NoteStore,
     readonly storePath: string,
   ) {
-    this.passages = new PassageIndex({ dims: opts.encoder ? opts.encoder.dims : null });
+    this.passages = new PassageIndex({ dims: opts.encoder ? opts.encoder.dims : null, vectors: opts.vectors });
     this.nextId = 1;
   }
 
