@@ -77,7 +77,7 @@ export async function run(): Promise<void> {
       const speedup = percentile(te, 50) / percentile(th, 50);
       dense = { passages: n, graph: vi.usesGraph ? 1 : 0, speedup, recall10: hits / total, hnswP50: percentile(th, 50), exactP50: percentile(te, 50) };
       const vectorBytes = n * enc.dims * 4;
-      const graphBytes = n * 16 * 2 * 4; // M=16: about 2M links of 4 bytes on layer 0
+      const graphBytes = n * (vi.opts.m * 2 + 1) * 4; // layer 0 holds up to 2M links of 4 bytes, plus a count
       const raw = vectorBytes + graphBytes + textBytes;
       memory = { passages: n, rssGrowth: rssAfter - rssBefore, raw, ratio: (rssAfter - rssBefore) / raw, bytesPerPassage: (rssAfter - rssBefore) / n };
     }

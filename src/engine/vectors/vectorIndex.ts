@@ -19,7 +19,7 @@ export interface VectorHit {
   score: number; // cosine similarity
 }
 
-const DEFAULTS: Required<VectorIndexOptions> = { exactThreshold: 10_000, m: 16, efConstruction: 200, efSearch: 256, seed: 100 };
+const DEFAULTS: Required<VectorIndexOptions> = { exactThreshold: 10_000, m: 32, efConstruction: 200, efSearch: 256, seed: 100 };
 
 export class VectorIndex {
   readonly opts: Required<VectorIndexOptions>;
