@@ -1,20 +1,48 @@
-// Loads a resolved model with transformers.js, fully offline (everything was resolved to a local
-// folder first), and checks that its parts fit together before the first inference can fail
-// deep inside ONNX Runtime.
+// Loads a resolved model with transformers.js, fully offline: everything was resolved to a local
+// folder first, so no network is touched here. Before and right after the ONNX session is made,
+// the parts are checked to fit together (tokenizer vs embedding table, graph outputs vs the kind
+// asked for, one probe pass), so a broken or mismatched model fails here with one sentence naming
+// the model and the problem, not later with a stack of ONNX Runtime internals.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
+import { CATALOG } from './catalog';
+import { externalDataFiles } from './folder';
 import { ONNX_FILE, readProfile, type ModelKind, type ModelProfile } from './profile';
 import type { ModelLocation } from './resolve';
 
 export interface LoadedModel {
   id: string;
+  kind: ModelKind;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
   profile: ModelProfile;
-  /** Changes whenever the vectors could: model files, dtype, pooling, normalization. */
+  /**
+   * Changes whenever the vectors could: the weights and tokenizer files (content signatures),
+   * precision, output size, pooling, normalization, window and prefixes. Stable across loads and
+   * copies of the same files. Used to key the vector store so vectors of two models never mix.
+   */
   fingerprint: string;
+  /** Embedding: vector size. Fill-mask: vocabulary size. Cross-encoder: number of labels. */
+  dims: number;
+  location: ModelLocation;
+}
+
+export interface LoadOptions {
+  /** ONNX Runtime intra-op threads; default: the number of cores. */
+  threads?: number;
+}
+
+export class ModelLoadError extends Error {
+  override readonly name = 'ModelLoadError';
+  constructor(
+    readonly id: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type Transformers = typeof import('@huggingface/transformers', { with: { 'resolution-mode': 'import' } });
@@ -28,73 +56,179 @@ function lib(): Transformers {
   return transformers;
 }
 
-export class ModelLoadError extends Error {
-  override readonly name = 'ModelLoadError';
-}
+const EXPECTED_OUTPUT: Record<ModelKind, string[]> = {
+  embedding: ['last_hidden_state', 'token_embeddings'],
+  'fill-mask': ['logits'],
+  'cross-encoder': ['logits'],
+};
 
-export function loadModel(loc: ModelLocation, kind: ModelKind): Promise<LoadedModel> {
-  // transformers.js reads its folder from a global, so loads run one at a time.
-  const run = queue.then(() => doLoad(loc, kind));
+export function loadModel(loc: ModelLocation, kind: ModelKind, opts: LoadOptions = {}): Promise<LoadedModel> {
+  // transformers.js reads its folder from a global (env.localModelPath), so loads run one at a time.
+  const run = queue.then(() => doLoad(loc, kind, opts));
   queue = run.catch(() => {});
   return run;
 }
 
-async function doLoad(loc: ModelLocation, kind: ModelKind): Promise<LoadedModel> {
+async function doLoad(loc: ModelLocation, kind: ModelKind, opts: LoadOptions): Promise<LoadedModel> {
+  const id = loc.id;
+  const fail = (problem: string) => new ModelLoadError(id, `Model ${id} (${loc.dir}) cannot be loaded: ${problem}.`);
+  let profile: ModelProfile;
+  try {
+    profile = readProfile(loc.dir, id);
+  } catch (err) {
+    throw fail((err as Error).message.replace(/^[^:]+: /, ''));
+  }
+  if (loc.dtype) profile = { ...profile, dtype: loc.dtype };
+  const onnxName = `onnx/${ONNX_FILE[profile.dtype]}`;
+  const onnxPath = path.join(loc.dir, onnxName);
+  const config = readJson(path.join(loc.dir, 'config.json'));
+  if (!config || typeof config !== 'object') throw fail('config.json is missing or not valid JSON');
+  const onnxSize = sizeOf(onnxPath);
+  if (onnxSize === null) throw fail(`${onnxName} (${profile.dtype} weights) is missing`);
+  if (onnxSize === 0) throw fail(`${onnxName} is empty — delete the folder and fetch the model again`);
+  const tokenizerMaxId = checkVocab(loc, config as Record<string, unknown>, fail);
+
   const T = lib();
-  const profile = readProfile(loc.dir, loc.id);
-  const onnx = path.join(loc.dir, 'onnx', ONNX_FILE[profile.dtype]);
-  checkVocab(loc);
   T.env.allowRemoteModels = false;
   T.env.allowLocalModels = true;
   T.env.localModelPath = loc.root.endsWith(path.sep) ? loc.root : loc.root + path.sep;
-  const options = { dtype: profile.dtype, local_files_only: true, session_options: { intraOpNumThreads: Math.max(1, (await import('node:os')).availableParallelism()) } };
+  // transformers.js looks in its file cache (env.cacheDir) *before* localModelPath (utils/hub.js
+  // loadResourceFile → checkCachedResource), so a stale copy there would shadow our folder.
+  T.env.useFSCache = false;
+  T.env.useBrowserCache = false;
+  T.env.useCustomCache = false;
+
   let tokenizer: PreTrainedTokenizer;
+  try {
+    tokenizer = await T.AutoTokenizer.from_pretrained(id, { local_files_only: true });
+  } catch (err) {
+    throw fail(`its tokenizer (tokenizer.json, tokenizer_config.json) could not be read: ${firstLine(err)}`);
+  }
+
+  const threads = Math.max(1, Math.floor(opts.threads ?? os.availableParallelism()));
+  const Auto = kind === 'embedding' ? T.AutoModel : kind === 'fill-mask' ? T.AutoModelForMaskedLM : T.AutoModelForSequenceClassification;
   let model: PreTrainedModel;
   try {
-    tokenizer = await T.AutoTokenizer.from_pretrained(loc.id, { local_files_only: true });
+    model = await Auto.from_pretrained(id, {
+      dtype: profile.dtype,
+      device: 'cpu',
+      local_files_only: true,
+      // One pass uses every core; BERT-like graphs have no parallel branches worth inter-op threads.
+      session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 },
+    });
   } catch (err) {
-    throw new ModelLoadError(`${loc.id}: its tokenizer in ${loc.dir} could not be read (${firstLine(err)})`);
+    const msg = firstLine(err);
+    const corrupt = /protobuf|parse|invalid model|load model|corrupt|unexpected end|no graph/i.test(msg);
+    throw fail(
+      corrupt
+        ? `${onnxName} (${onnxSize} bytes) is not a readable ONNX model — it is probably truncated or damaged; delete ${loc.dir} and fetch the model again (ONNX Runtime: ${msg})`
+        : `${onnxName} could not be opened as ${article(kind)} ${kind} model (${msg})`,
+    );
   }
+
+  let dims: number;
   try {
-    const Auto = kind === 'embedding' ? T.AutoModel : kind === 'fill-mask' ? T.AutoModelForMaskedLM : T.AutoModelForSequenceClassification;
-    model = await Auto.from_pretrained(loc.id, options as never);
+    dims = await probe(id, kind, tokenizer, model, tokenizerMaxId);
   } catch (err) {
-    throw new ModelLoadError(`${loc.id}: ${path.relative(loc.dir, onnx)} could not be loaded as ${kind === 'embedding' ? 'an' : 'a'} ${kind} model (${firstLine(err)}); the file may be truncated or of another kind — delete ${loc.dir} and fetch it again`);
+    await model.dispose().catch(() => {});
+    throw fail((err as Error).message);
   }
-  const cfg = JSON.parse(fs.readFileSync(path.join(loc.dir, 'config.json'), 'utf8')) as { hidden_size?: number };
-  const fingerprint = [loc.id, profile.dtype, fileSignature(onnx), cfg.hidden_size ?? '', profile.pooling, profile.normalize, profile.maxTokens, profile.queryPrefix, profile.passagePrefix].join('|');
-  return { id: loc.id, tokenizer, model, profile, fingerprint };
+  const fingerprint = fingerprintOf(loc, profile, onnxName, config as Record<string, unknown>, kind, dims);
+  return { id, kind, tokenizer, model, profile, fingerprint, dims, location: loc };
 }
 
-/** A tokenizer whose ids run past the model's embedding table would crash inside ORT. */
-function checkVocab(loc: ModelLocation): void {
-  const cfg = readJson(path.join(loc.dir, 'config.json')) as { vocab_size?: number } | null;
-  if (!cfg) throw new ModelLoadError(`${loc.id}: config.json in ${loc.dir} is missing or not JSON`);
+/**
+ * Checks the graph has the output the kind needs and runs one tiny pass, so shape or vocabulary
+ * problems surface at load. Returns the output size.
+ */
+async function probe(id: string, kind: ModelKind, tokenizer: PreTrainedTokenizer, model: PreTrainedModel, tokenizerMaxId: number): Promise<number> {
+  const session = (model as unknown as { sessions?: Record<string, { outputNames?: readonly string[] }> }).sessions?.model;
+  const outputs = session?.outputNames ?? [];
+  const expected = EXPECTED_OUTPUT[kind];
+  if (outputs.length && !outputs.some((o) => expected.includes(o))) {
+    const cat = CATALOG[id]?.kind;
+    const guess = outputs.includes('logits') ? 'a fill-mask or classification model' : outputs.includes('last_hidden_state') ? 'an embedding model' : 'another kind of model';
+    throw new Error(`its ONNX graph outputs ${outputs.join(', ')}, not ${expected.join(' or ')}: it is ${guess}, not ${article(kind)} ${kind} model${cat && cat !== kind ? ` (the catalog lists ${id} as ${article(cat)} ${cat} model)` : ''}`);
+  }
+  let out: Record<string, Tensor>;
+  try {
+    const enc = tokenizer(['semantic notes'], { padding: true, truncation: true, max_length: 16 });
+    out = (await model(enc)) as Record<string, Tensor>;
+  } catch (err) {
+    throw new Error(`a test pass through ONNX Runtime failed (${firstLine(err)})`);
+  }
+  const t = expected.map((name) => out[name]).find(Boolean) ?? Object.values(out)[0];
+  const shape = (t?.dims ?? []) as number[];
+  if (kind === 'embedding') {
+    if (shape.length !== 3) throw new Error(`its output has shape [${shape.join(', ')}], expected [batch, tokens, dims]`);
+    return shape[2];
+  }
+  if (kind === 'fill-mask') {
+    if (shape.length !== 3) throw new Error(`its logits have shape [${shape.join(', ')}], expected [batch, tokens, vocabulary]`);
+    if (shape[2] <= tokenizerMaxId) throw new Error(`it scores ${shape[2]} tokens but the tokenizer has ids up to ${tokenizerMaxId}: the tokenizer does not belong to this model`);
+    return shape[2];
+  }
+  if (shape.length !== 2) throw new Error(`its logits have shape [${shape.join(', ')}], expected [batch, labels]`);
+  return shape[1];
+}
+
+/**
+ * The tokenizer's highest id must fit the model's embedding table (config vocab_size), or the first
+ * unusual word would crash inside ONNX Runtime's Gather. Returns that highest id.
+ */
+function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (p: string) => Error): number {
   const tok = readJson(path.join(loc.dir, 'tokenizer.json')) as { model?: { vocab?: Record<string, number> | [string, number][] }; added_tokens?: { id: number }[] } | null;
-  if (!tok) throw new ModelLoadError(`${loc.id}: tokenizer.json in ${loc.dir} is missing or not JSON`);
+  if (!tok || typeof tok !== 'object') throw fail('tokenizer.json is missing or not valid JSON');
   const vocab = tok.model?.vocab;
   let maxId = -1;
-  if (Array.isArray(vocab)) maxId = vocab.length - 1;
-  else if (vocab) for (const v of Object.values(vocab)) if (v > maxId) maxId = v;
-  for (const t of tok.added_tokens ?? []) if (t.id > maxId) maxId = t.id;
-  if (cfg.vocab_size && maxId >= cfg.vocab_size) {
-    throw new ModelLoadError(`${loc.id}: the tokenizer has ids up to ${maxId} but the model knows only ${cfg.vocab_size} tokens — the tokenizer does not belong to this model`);
+  if (Array.isArray(vocab)) maxId = vocab.length - 1; // Unigram: [piece, score] pairs, id = index
+  else if (vocab && typeof vocab === 'object') for (const v of Object.values(vocab)) if (typeof v === 'number' && v > maxId) maxId = v;
+  for (const t of tok.added_tokens ?? []) if (typeof t?.id === 'number' && t.id > maxId) maxId = t.id;
+  const size = config.vocab_size;
+  if (typeof size === 'number' && size > 0 && maxId >= size) {
+    throw fail(`its tokenizer has ${maxId + 1} tokens (ids up to ${maxId}) but the model's embedding table (config.json vocab_size) has only ${size}: the tokenizer does not belong to this model`);
   }
+  return maxId;
+}
+
+function fingerprintOf(loc: ModelLocation, p: ModelProfile, onnxName: string, config: Record<string, unknown>, kind: ModelKind, dims: number): string {
+  const h = crypto.createHash('sha256');
+  // Content only (not paths, dates or where the files came from): a copy of the same files into
+  // another folder keeps its index.
+  for (const f of [onnxName, ...externalDataFiles(config, p.dtype), 'tokenizer.json']) h.update(`${f}\0${fileSignature(path.join(loc.dir, f))}\0`);
+  h.update(`${p.queryPrefix}\0${p.passagePrefix}\0`);
+  const norm = p.normalize ? 'norm' : 'raw';
+  const shape = kind === 'embedding' ? `${p.pooling}-${norm}` : kind;
+  return `${loc.id}|${p.dtype}|${dims}d|${shape}|${p.maxTokens}t|${h.digest('hex').slice(0, 16)}`;
 }
 
 /** Size and hashes of the first and last MiB: cheap, yet changes with the content. */
 function fileSignature(file: string): string {
-  const st = fs.statSync(file);
-  const fd = fs.openSync(file, 'r');
+  let fd: number;
   try {
-    const n = Math.min(st.size, 1 << 20);
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return 'absent';
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const n = Math.min(size, 1 << 20);
     const head = Buffer.alloc(n);
     const tail = Buffer.alloc(n);
     fs.readSync(fd, head, 0, n, 0);
-    fs.readSync(fd, tail, 0, n, st.size - n);
-    return crypto.createHash('sha256').update(String(st.size)).update(head).update(tail).digest('hex').slice(0, 16);
+    fs.readSync(fd, tail, 0, n, size - n);
+    return crypto.createHash('sha256').update(String(size)).update(head).update(tail).digest('hex');
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+function sizeOf(p: string): number | null {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? st.size : null;
+  } catch {
+    return null;
   }
 }
 
@@ -106,6 +240,12 @@ function readJson(file: string): unknown {
   }
 }
 
+function article(kind: ModelKind): string {
+  return kind === 'embedding' ? 'an' : 'a';
+}
+
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0].slice(0, 300);
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .slice(0, 300);
 }
