@@ -1,29 +1,35 @@
-// Where a model's files are: an explicit models folder first, then the per-user cache, then —
-// only when downloads are allowed — the Hugging Face hub, downloaded into the cache. A download
-// lands in a staging folder and is moved into place only when every required file is complete,
-// so a cancelled or broken download never passes for a model.
+// Where a model's files are. In order: an explicit models folder (the CLI's --models-dir or
+// $SEMANTIC_NOTES_MODELS, or the extension setting), the per-user cache, and — only when
+// downloads are allowed — the Hugging Face hub, downloaded into the cache (download.ts).
+//
+// Layout (the transformers.js "local model" layout, so env.localModelPath = root works):
+//   <models dir>/<org>/<name>/{config.json, tokenizer.json, tokenizer_config.json, onnx/model*.onnx}
+//   <cache>/<org>/<name>/…                 revision "main" (same keys as transformers.js's FileCache)
+//   <cache>/@<revision>/<org>/<name>/…     any other revision, kept apart from main
+//   <cache>/.partial/…                     downloads in progress (never read as models)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CATALOG } from './catalog';
-import { ONNX_FILE, readProfile, type Dtype } from './profile';
+import { downloadModel, type DownloadProgress } from './download';
+import { ModelNotFoundError, checkModelFolder } from './folder';
 
-export interface DownloadProgress {
-  file: string;
-  loaded: number;
-  total: number;
-  status: 'download' | 'done';
-}
+export { ModelNotFoundError, checkModelFolder, externalDataFiles, MANIFEST_FILE } from './folder';
+import { DTYPES, isDtype, type Dtype } from './profile';
+
+export type { DownloadProgress } from './download';
 
 export interface ResolveOptions {
+  /** A folder of models in transformers.js layout, searched first. */
   modelsDir?: string;
+  /** The download cache; defaultCacheDir() when absent. */
   cacheDir?: string;
   allowDownload?: boolean;
-  /** Hub address (default https://huggingface.co); mirrors and the loopback test hub set it. */
+  /** Hub address (default $HF_ENDPOINT, else https://huggingface.co); mirrors and test hubs set it. */
   remoteHost?: string;
+  /** Branch, tag or commit on the hub (default main). Local folders have no revisions. */
   revision?: string;
+  /** ONNX precision to require (fp32, q8, fp16, int8, uint8, q4); default: the model's profile. */
+  dtype?: string;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
 }
@@ -32,125 +38,92 @@ export interface ModelLocation {
   id: string;
   /** The model's own folder. */
   dir: string;
-  /** The folder that holds `<org>/<name>/` (transformers.js localModelPath). */
+  /** The folder that holds `<org>/<name>/` (transformers.js env.localModelPath). */
   root: string;
   source: 'models-dir' | 'cache' | 'hub';
+  /** The precision asked for at resolution; loading uses it instead of the profile's. */
+  dtype?: Dtype;
+  /** Hub revision of a cached or downloaded folder. */
+  revision?: string;
 }
 
-export class ModelNotFoundError extends Error {
-  override readonly name = 'ModelNotFoundError';
-  constructor(readonly id: string, readonly searched: string[], downloadsAllowed: boolean, cause?: string) {
-    super(
-      `model ${id} was not found` +
-        (searched.length ? ` in ${searched.join(' or ')}` : '') +
-        (cause ? ` (${cause})` : '') +
-        (downloadsAllowed
-          ? '; check the model id and your connection to the Hugging Face hub'
-          : '; point SEMANTIC_NOTES_MODELS (or --models-dir, or the modelsDirectory setting) at a folder holding it, or allow downloads (--allow-download)'),
-    );
-  }
-}
-
-const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
-const OPTIONAL = ['special_tokens_map.json', 'modules.json', '1_Pooling/config.json', 'sentence_bert_config.json', 'semantic-notes.json', 'pooling_config.json'];
-
+/** Per-user model cache: $SEMANTIC_NOTES_CACHE, else the platform's cache folder + semantic-notes/models. */
 export function defaultCacheDir(): string {
-  if (process.env.SEMANTIC_NOTES_CACHE) return process.env.SEMANTIC_NOTES_CACHE;
-  if (process.platform === 'win32') return path.join(process.env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local'), 'semantic-notes', 'models');
+  const env = process.env;
+  if (env.SEMANTIC_NOTES_CACHE) return path.resolve(env.SEMANTIC_NOTES_CACHE);
+  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'semantic-notes', 'models');
   if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'semantic-notes', 'models');
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'semantic-notes', 'models');
+  // XDG: a relative XDG_CACHE_HOME is invalid and must be ignored.
+  const xdg = env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
+  return path.join(xdg, 'semantic-notes', 'models');
 }
+
+// One path segment as the hub allows it and transformers.js recognises it as a model id
+// (utils/hub/constants.js REPO_ID_REGEX: word characters, '-', '.', starting and ending with a
+// word character, at most 96); ".." and "--" are rejected as the hub does.
+const SEGMENT = /^\w(?:[\w.-]{0,94}\w)?$/;
 
 export function validateModelId(id: string): void {
-  if (!/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(id) || id.includes('..')) {
-    throw new Error(`"${id}" is not a valid model id (expected org/name, e.g. Xenova/all-MiniLM-L6-v2)`);
+  const parts = typeof id === 'string' ? id.split('/') : [];
+  const ok =
+    parts.length >= 1 &&
+    parts.length <= 2 &&
+    parts.every((p) => SEGMENT.test(p) && !p.includes('..') && !p.includes('--')) &&
+    !/\.(git|ipynb)$/.test(id); // utils/hub/utils.js isValidHfModelId
+  if (!ok) throw new Error(`"${id}" is not a valid model id: expected org/name as on huggingface.co, e.g. Xenova/all-MiniLM-L6-v2`);
+}
+
+export function validateRevision(rev: string): void {
+  if (!/^[\w.\-/]{1,200}$/.test(rev) || rev.split('/').some((p) => p === '' || p === '.' || p === '..')) {
+    throw new Error(`"${rev}" is not a valid revision: expected a branch, tag or commit id`);
   }
 }
 
-/** A model folder is usable when its config, tokenizer and ONNX file for its dtype are all there. */
-export function isCompleteModel(dir: string, id: string): boolean {
-  if (!REQUIRED.every((f) => fs.existsSync(path.join(dir, f)))) return false;
-  try {
-    return fs.existsSync(path.join(dir, 'onnx', ONNX_FILE[readProfile(dir, id).dtype]));
-  } catch {
-    return false;
-  }
+export function parseDtype(dtype: string | undefined): Dtype | undefined {
+  if (dtype === undefined || dtype === '' || dtype === 'auto') return undefined;
+  if (!isDtype(dtype)) throw new Error(`"${dtype}" is not a supported ONNX precision: use one of ${DTYPES.join(', ')}`);
+  return dtype;
+}
+
+/** The cache root holding `<org>/<name>` for a revision. */
+export function cacheRootFor(cacheDir: string, revision = 'main'): string {
+  return revision === 'main' ? cacheDir : path.join(cacheDir, `@${revision.replace(/\//g, '%2F')}`);
 }
 
 export async function resolveModel(id: string, opts: ResolveOptions = {}): Promise<ModelLocation> {
   validateModelId(id);
-  const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const searched: string[] = [];
-  for (const [root, source] of [[opts.modelsDir, 'models-dir'], [cacheDir, 'cache']] as const) {
-    if (!root) continue;
-    const dir = path.join(root, id);
-    searched.push(dir);
-    if (isCompleteModel(dir, id)) return { id, dir, root, source };
-  }
-  if (!opts.allowDownload) throw new ModelNotFoundError(id, searched, false);
-  const dir = await download(id, cacheDir, opts);
-  return { id, dir, root: cacheDir, source: 'hub' };
-}
-
-async function download(id: string, cacheDir: string, opts: ResolveOptions): Promise<string> {
-  const host = (opts.remoteHost ?? 'https://huggingface.co').replace(/\/+$/, '');
+  const dtype = parseDtype(opts.dtype);
   const revision = opts.revision ?? 'main';
-  const target = path.join(cacheDir, id);
-  const staging = path.join(cacheDir, '.partial', `${id.replace('/', '--')}-${process.pid}-${Date.now()}`);
-  fs.mkdirSync(staging, { recursive: true });
-  const url = (file: string) => `${host}/${id}/resolve/${encodeURIComponent(revision)}/${file}`;
-  try {
-    for (const f of REQUIRED) await fetchTo(url(f), path.join(staging, f), f, opts, true);
-    for (const f of OPTIONAL) await fetchTo(url(f), path.join(staging, f), f, opts, false);
-    // Catalog entries name their dtype; otherwise prefer the 8-bit file (4x smaller, near-equal quality).
-    const dtypes: Dtype[] = CATALOG[id]?.dtype ? [CATALOG[id]!.dtype!] : ['q8', 'fp32'];
-    let got = false;
-    for (const d of dtypes) {
-      const f = `onnx/${ONNX_FILE[d]}`;
-      if (await fetchTo(url(f), path.join(staging, f), f, opts, false)) {
-        got = true;
-        break;
-      }
+  validateRevision(revision);
+  const cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir());
+  const cacheRoot = cacheRootFor(cacheDir, revision);
+  const searched: string[] = [];
+  const details: string[] = [];
+  const candidates: [string | undefined, ModelLocation['source']][] = [
+    [opts.modelsDir ? path.resolve(opts.modelsDir) : undefined, 'models-dir'],
+    [cacheRoot, 'cache'],
+  ];
+  for (const [root, source] of candidates) {
+    if (!root) continue;
+    const dir = path.join(root, ...id.split('/'));
+    searched.push(dir);
+    if (source === 'models-dir' && !isDir(root)) {
+      details.push(`The models folder ${root} does not exist`);
+      continue;
     }
-    if (!got) throw new Error(`the hub has no ONNX weights for ${id} (looked for ${dtypes.map((d) => ONNX_FILE[d]).join(', ')})`);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.renameSync(staging, target);
-    return target;
-  } catch (err) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    if (opts.signal?.aborted) throw new Error(`download of ${id} was cancelled`);
-    const msg = (err as Error).message;
-    if (/404/.test(msg)) throw new ModelNotFoundError(id, [host], true, msg);
-    throw new Error(`could not download ${id}: ${msg}`);
+    const problem = checkModelFolder(dir, id, dtype);
+    if (problem === null) return { id, dir, root, source, ...(dtype ? { dtype } : {}), ...(source === 'cache' ? { revision } : {}) };
+    if (problem !== 'no such folder') details.push(`${dir} is incomplete: ${problem}`);
   }
+  if (!opts.allowDownload) throw new ModelNotFoundError(id, searched, false, details);
+  const dir = await downloadModel({ id, cacheRoot, revision, dtype, remoteHost: opts.remoteHost, onProgress: opts.onProgress, signal: opts.signal, searched, details });
+  return { id, dir, root: cacheRoot, source: 'hub', ...(dtype ? { dtype } : {}), revision };
 }
 
-/** Streams one file to disk with progress. Returns false for an optional file the hub lacks. */
-async function fetchTo(url: string, file: string, name: string, opts: ResolveOptions, required: boolean): Promise<boolean> {
-  let res: Response;
+function isDir(p: string): boolean {
   try {
-    res = await fetch(url, { signal: opts.signal, redirect: 'follow' });
-  } catch (err) {
-    throw new Error(`${name}: ${(err as Error).cause ? String((err as Error & { cause: Error }).cause.message) : (err as Error).message}`);
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
-  if (res.status === 404 && !required) return false;
-  if (!res.ok || !res.body) throw new Error(`${name}: HTTP ${res.status}`);
-  const total = Number(res.headers.get('content-length') ?? 0);
-  let loaded = 0;
-  let last = 0;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
-  body.on('data', (chunk: Buffer) => {
-    loaded += chunk.length;
-    const now = Date.now();
-    if (now - last > 100) {
-      last = now;
-      opts.onProgress?.({ file: name, loaded, total, status: 'download' });
-    }
-  });
-  await pipeline(body, fs.createWriteStream(file));
-  if (total && loaded !== total) throw new Error(`${name}: connection closed after ${loaded} of ${total} bytes`);
-  opts.onProgress?.({ file: name, loaded, total: total || loaded, status: 'done' });
-  return true;
 }
