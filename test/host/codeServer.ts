@@ -130,7 +130,8 @@ class Session {
     };
     fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 1));
     const baseArgs = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
-    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+    // EXTENSIONS_GALLERY={} turns off code-server's Open VSX gallery (unreachable: only noise in the logs).
+    const env: NodeJS.ProcessEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', ...opts.env };
     if (opts.screenshotsDir) {
       fs.mkdirSync(opts.screenshotsDir, { recursive: true });
       env.SEMANTIC_NOTES_SCREENSHOTS = path.resolve(opts.screenshotsDir);

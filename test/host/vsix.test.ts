@@ -12,7 +12,7 @@ test('the packaged .vsix installs into VS Code and searches', { timeout: 400_000
   const out = path.join(repoRoot, '.test-output');
   fs.mkdirSync(out, { recursive: true });
   const vsix = path.join(out, 'semantic-notes-linux-x64.vsix');
-  packageVsix(repoRoot, vsix);
+  await packageVsix(repoRoot, vsix);
   const size = fs.statSync(vsix).size;
   console.log(`vsix: ${(size / 1e6).toFixed(1)} MB`);
   assert.ok(size > 10e6 && size < 90e6, `${size} bytes`);
