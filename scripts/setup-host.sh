@@ -1,52 +1,98 @@
 #!/usr/bin/env bash
-# Installs what the extension-host tests need on a Debian machine with no internet beyond the
-# npm registry and apt: Chromium, ripgrep, and code-server 4.100.3 (VS Code 1.100.3) in .tools/.
-# Idempotent: a second run only checks.
+# Installs what the extension-host tests (test/host/*.test.ts) need on a Debian machine whose only
+# network is the npm registry and apt:
+#   - apt: chromium (driven by playwright-core), ripgrep (VS Code's search binary) and libkrb5-dev
+#     (code-server's kerberos module builds against it); skipped when already installed;
+#   - code-server 4.100.3 (= VS Code 1.100.3; newer ones need Node 24) with npm into its own prefix
+#     .tools/code-server/ (gitignored), not the project's node_modules.
+# Idempotent: when everything is present a run only checks (about a second). Fails loudly.
+# Usage: bash scripts/setup-host.sh        (as root, or with sudo available for apt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CODE_SERVER_VERSION=4.100.3
+RIPGREP_CACHE_NAME=vscode-ripgrep-cache-1.15.11
+RIPGREP_TARBALL=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 PREFIX=.tools/code-server
+BIN="$PREFIX/node_modules/.bin/code-server"
+RG_IN_CODE_SERVER="$PREFIX/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg"
 
+say() { echo "setup-host: $*"; }
+die() { echo "setup-host: ERROR: $*" >&2; exit 1; }
+trap 'echo "setup-host: ERROR: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+
+command -v node >/dev/null || die "node is not on PATH (code-server $CODE_SERVER_VERSION needs Node 20)"
+command -v npm >/dev/null || die "npm is not on PATH"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" = 20 ] || say "warning: code-server $CODE_SERVER_VERSION is built for Node 20; this is Node $(node -v)"
+[ "$(uname -m)" = x86_64 ] || die "only x86_64 Linux is set up here (got $(uname -m))"
+
+# 1. Debian packages.
 need=()
 for pkg in chromium ripgrep libkrb5-dev; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
-  echo "setup-host: apt-get install ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || die "need root (or sudo) to apt-get install ${need[*]}"
+    SUDO=sudo
+  fi
+  say "apt-get install ${need[*]}"
+  $SUDO apt-get update -qq || die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
+    || die "apt-get install ${need[*]} failed"
+else
+  say "apt packages present (chromium, ripgrep, libkrb5-dev)"
 fi
+[ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after installing the chromium package"
+command -v rg >/dev/null || die "rg is missing after installing the ripgrep package"
 
-if [ -x "$PREFIX/node_modules/.bin/code-server" ] && "$PREFIX/node_modules/.bin/code-server" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION"; then
-  echo "setup-host: code-server $CODE_SERVER_VERSION present"
+# 2. code-server, unless the right version is already there.
+if [ -x "$BIN" ] && [ -x "$RG_IN_CODE_SERVER" ] && "$BIN" --version 2>/dev/null | grep -q "^$CODE_SERVER_VERSION "; then
+  say "code-server $CODE_SERVER_VERSION present in $PREFIX"
   exit 0
 fi
 
-# @vscode/ripgrep downloads rg from GitHub at install; pre-fill its cache with Debian's rg.
-tmp="${TMPDIR:-/tmp}"
-cache="$tmp/vscode-ripgrep-cache-1.15.11"
+# @vscode/ripgrep (a code-server dependency) downloads rg from GitHub at install time, which is
+# unreachable: pre-fill its download cache with Debian's rg so it finds the archive locally.
+cache="${TMPDIR:-/tmp}/$RIPGREP_CACHE_NAME"
 mkdir -p "$cache"
-if [ ! -f "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" ]; then
+if [ ! -s "$cache/$RIPGREP_TARBALL" ]; then
   work=$(mktemp -d)
   cp "$(command -v rg)" "$work/rg"
-  tar czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" -C "$work" rg
+  tar czf "$cache/$RIPGREP_TARBALL" -C "$work" rg
   rm -rf "$work"
+  say "ripgrep cache pre-filled from $(command -v rg)"
 fi
 
-echo "setup-host: npm install code-server@$CODE_SERVER_VERSION into $PREFIX"
+say "npm install code-server@$CODE_SERVER_VERSION into $PREFIX (about a minute)"
 mkdir -p "$PREFIX"
-# npm 11 runs dependency install scripts only when allowed; code-server's postinstall fetches its
-# own dependencies (from the npm registry) and needs them.
-cat > "$PREFIX/package.json" <<JSON
-{ "name": "code-server-host", "private": true,
-  "allowScripts": { "code-server": true, "@vscode/ripgrep": true, "argon2": true, "@parcel/watcher": true, "node-pty": true, "kerberos": true, "@vscode/spdlog": true, "native-watchdog": true, "@vscode/windows-registry": true, "@vscode/deviceid": true, "@vscode/sqlite3": true, "@vscode/policy-watcher": true } }
+# npm 11 blocks dependency install scripts unless approved. code-server's postinstall installs
+# VS Code's own dependencies (from the npm registry) and native modules build or fetch binaries:
+# approve exactly those in the prefix's package.json (`npm install-scripts ls` there lists none left).
+cat > "$PREFIX/package.json" <<'JSON'
+{
+  "name": "semantic-notes-code-server",
+  "private": true,
+  "description": "code-server for the extension-host tests; installed by scripts/setup-host.sh",
+  "allowScripts": {
+    "code-server": true, "@vscode/ripgrep": true, "argon2": true, "@parcel/watcher": true,
+    "node-pty": true, "kerberos": true, "@vscode/spdlog": true, "native-watchdog": true,
+    "@vscode/windows-registry": true, "@vscode/deviceid": true, "@vscode/sqlite3": true,
+    "@vscode/policy-watcher": true
+  }
+}
 JSON
 (
   cd "$PREFIX"
-  npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >npm-install.log 2>&1 || {
-    echo "setup-host: npm install failed; last lines of $PREFIX/npm-install.log:" >&2
-    tail -30 npm-install.log >&2
-    exit 1
-  }
-)
-"$PREFIX/node_modules/.bin/code-server" --version | head -1
+  npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --no-update-notifier \
+    "code-server@$CODE_SERVER_VERSION" >npm-install.log 2>&1
+) || {
+  echo "setup-host: ERROR: npm install code-server@$CODE_SERVER_VERSION failed; last lines of $PREFIX/npm-install.log:" >&2
+  tail -40 "$PREFIX/npm-install.log" >&2
+  exit 1
+}
+[ -x "$RG_IN_CODE_SERVER" ] || die "code-server installed without its ripgrep binary ($RG_IN_CODE_SERVER); see $PREFIX/npm-install.log"
+version=$("$BIN" --version 2>&1 | head -1) || die "code-server does not start: $version"
+echo "$version" | grep -q "^$CODE_SERVER_VERSION " || die "unexpected code-server version: $version"
+say "installed code-server $version"
