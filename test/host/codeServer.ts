@@ -13,10 +13,17 @@
 // HostRunOptions.env is therefore set on the code-server process.
 //
 // Screenshots from inside the host: a test there cannot reach the browser, so it calls
-// screenshot(name) from suite/screenshot.ts, which logs the line "@@screenshot <name>". We see it
-// in codeAutomationLog, save page.screenshot() to <screenshotsDir>/<name>.png (temp name, then
-// rename) and the test polls until the file exists. screenshotsDir reaches the host as the env
-// variable SEMANTIC_NOTES_SCREENSHOTS (set here automatically).
+// `await screenshot(name)` from suite/screenshot.ts, which deletes <dir>/<name>.png and logs a line
+// that is exactly "@@screenshot <name>" (name: [A-Za-z0-9_.-]). We see that line in
+// codeAutomationLog, save page.screenshot() to <screenshotsDir>/<name>.png (written under a temp
+// name, then renamed, so the file never appears half-written) and the test polls until the file
+// exists (15 s default, then it throws). screenshotsDir reaches the host as the env variable
+// SEMANTIC_NOTES_SCREENSHOTS (set here automatically); without it screenshot() resolves with ''.
+// Requests are served one after the other, in order.
+//
+// Log forwarding: every host line goes to `logs`; stdout gets them prefixed "[host <type>]",
+// except a few lines of start-up chatter (NOISE below) unless SEMANTIC_NOTES_HOST_VERBOSE=1.
+// "[harness]" lines give the phases with their times, e.g. "workbench loaded (3.1 s)".
 //
 // Teardown: browser closed and code-server's whole process group (it is started detached, so the
 // extension host and file watcher die with it) killed on success, failure, timeout, and when this
@@ -54,6 +61,17 @@ export const chromiumBin = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Exit code reported when the run does not finish within timeoutMs. */
 export const TIMEOUT_EXIT_CODE = 124;
+const DEFAULT_TIMEOUT_MS = 300_000;
+/** Start-up chatter of the workbench, kept in `logs` but not printed (SEMANTIC_NOTES_HOST_VERBOSE=1 prints it). */
+const NOISE = [
+  /^Ignoring fetching additional builtin extensions from gallery/,
+  /^Updating additional builtin extensions cache/,
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket \(renderer-/,
+  /^\[Service Worker\] registered/,
+  /^ChatSessionStore: Migrating 0 chat sessions/,
+];
+const verbose = process.env.SEMANTIC_NOTES_HOST_VERBOSE === '1';
 
 /** Throws with the fix when code-server or Chromium is missing. */
 export function checkHostInstalled(): void {
@@ -76,6 +94,20 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const live = new Set<Session>();
+let signalsInstalled = false;
+/** Ctrl-C or a test runner's SIGTERM must not leave detached code-server process groups behind. */
+function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      for (const s of live) s.killServer();
+      process.kill(process.pid, sig); // default action now that our listener is gone
+    });
+  }
+}
+
 /** One code-server + browser; every resource is registered as soon as it exists so close() can always clean up. */
 class Session {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-host-'));
@@ -84,6 +116,8 @@ class Session {
   page: Page | null = null;
   serverLog: string[] = [];
   logs: string[] = [];
+  private readonly t0 = Date.now();
+  private shots: Promise<void> = Promise.resolve();
   private closed = false;
   private resolveExit: (code: number) => void = () => undefined;
   /** Resolves with the extension host's test exit code (or ≠ 0 when code-server dies first). */
@@ -92,6 +126,8 @@ class Session {
 
   constructor(readonly opts: HostRunOptions) {
     process.once('exit', this.onProcessExit);
+    live.add(this);
+    installSignalHandlers();
   }
 
   note(line: string): void {
@@ -99,7 +135,11 @@ class Session {
     process.stdout.write(`[harness] ${line}\n`);
   }
 
-  private killServer(): void {
+  elapsed(): string {
+    return `${((Date.now() - this.t0) / 1000).toFixed(1)} s`;
+  }
+
+  killServer(): void {
     const pid = this.proc?.pid;
     if (pid === undefined) return;
     try {
@@ -150,37 +190,41 @@ class Session {
       this.note(`installed ${path.basename(opts.installVsix)}`);
     }
 
-    const port = await freePort();
-    const host = `127.0.0.1:${port}`;
-    const proc = spawn(codeServerBin, [...baseArgs, '--bind-addr', host, '--ignore-last-opened'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    this.proc = proc;
-    proc.stdout!.on('data', (d) => this.serverLog.push(String(d)));
-    proc.stderr!.on('data', (d) => this.serverLog.push(String(d)));
-    proc.on('exit', (code, signal) => {
-      if (!this.closed) {
-        this.note(`code-server exited unexpectedly (${code ?? signal})\n${this.serverTail()}`);
-        this.resolveExit(code || 1);
-      }
+    // The browser starts while code-server boots (both take about a second).
+    const launching = chromium.launch({ executablePath: chromiumBin, args: CHROMIUM_ARGS }).then((b) => {
+      this.browser = b; // registered at once, so close() ends it even when start-up fails later
+      if (this.closed) void b.close().catch(() => undefined);
+      return b;
     });
-
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (this.closed || proc.exitCode !== null) throw new Error(`code-server stopped before answering\n${this.serverTail()}`);
-      try {
-        const r = await fetch(`http://${host}/healthz`);
-        if (r.ok) break;
-      } catch {
-        /* not up yet */
+    launching.catch(() => undefined); // reported below, after code-server
+    let host = '';
+    for (let attempt = 1; ; attempt++) {
+      host = `127.0.0.1:${await freePort()}`;
+      const up = await this.startServer(baseArgs, host, env);
+      if (up) break;
+      // freePort() closes its probe before code-server binds: another process may take the port in between.
+      if (attempt < 3 && /EADDRINUSE/.test(this.serverLog.join(''))) {
+        this.note(`port ${host} was taken; retrying`);
+        this.serverLog = [];
+        continue;
       }
-      if (Date.now() > deadline) throw new Error(`code-server did not answer at http://${host} within 30 s\n${this.serverTail()}`);
-      await sleep(150);
+      throw new Error(`code-server stopped before answering\n${this.serverTail()}`);
     }
+    this.note(`code-server answering at http://${host} (${this.elapsed()})`);
 
-    this.browser = await chromium.launch({ executablePath: chromiumBin, args: CHROMIUM_ARGS });
+    let browser: Browser;
+    try {
+      browser = await launching;
+    } catch (err) {
+      throw new Error(`Chromium (${chromiumBin}) did not start: ${(err as Error).message}`);
+    }
     if (this.closed) throw new Error('closed during start-up');
-    const page = await this.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     this.page = page;
-    await page.exposeFunction('codeAutomationExit', (code: number) => this.resolveExit(Number(code)));
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      this.note(`extension host exited with code ${code} (${this.elapsed()})`);
+      this.resolveExit(Number(code));
+    });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => this.onHostLog(type, args));
 
     const payload: [string, string][] = [['skipWelcome', 'true']];
@@ -188,25 +232,63 @@ class Session {
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${path.resolve(opts.extensionTestsPath)}`]);
     const url = `http://${host}/?folder=${encodeURIComponent(path.resolve(opts.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url, { timeout: 60_000 });
+    this.note(`workbench loaded (${this.elapsed()})`);
   }
 
-  private async onHostLog(type: string, args: unknown): Promise<void> {
+  /** Starts code-server on host; true once it answers, false when it exited first. */
+  private async startServer(baseArgs: string[], host: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+    // detached: code-server leads a new process group, so killServer() also ends the extension host.
+    const proc = spawn(codeServerBin, [...baseArgs, '--bind-addr', host, '--ignore-last-opened'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.proc = proc;
+    proc.stdout!.on('data', (d) => this.serverLog.push(String(d)));
+    proc.stderr!.on('data', (d) => this.serverLog.push(String(d)));
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.once('error', (err) => this.serverLog.push(`spawn error: ${err.message}\n`));
+    proc.on('exit', (code, signal) => {
+      if (!this.closed && this.page) { // (not for an attempt that lost its port)
+        this.note(`code-server exited unexpectedly (${code ?? signal})\n${this.serverTail()}`);
+        this.resolveExit(code || 1);
+      }
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (this.closed) throw new Error('closed during start-up');
+      if (proc.exitCode !== null || proc.signalCode !== null) return false;
+      try {
+        const r = await fetch(`http://${host}/healthz`, { signal: AbortSignal.timeout(2000) });
+        if (r.ok) return true;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline) throw new Error(`code-server did not answer at http://${host} within 30 s\n${this.serverTail()}`);
+      await Promise.race([sleep(150), exited]);
+    }
+  }
+
+  private onHostLog(type: string, args: unknown): Promise<void> {
     // The host sends console arguments as they were given: apply printf-style formats ("%d passing").
     const list = Array.isArray(args) ? args : [args];
     const line = format(...list).replace(/\\t/g, '\t');
     this.logs.push(line);
-    process.stdout.write(`[host ${type}] ${line}\n`);
-    const m = /@@screenshot (\S+)/.exec(line);
-    if (m) {
-      if (!this.opts.screenshotsDir || !this.page) return void this.note(`screenshot ${m[1]} requested but no screenshotsDir was given`);
-      const file = path.join(this.opts.screenshotsDir, `${m[1].replace(/[^\w.-]/g, '_')}.png`);
-      const tmp = `${file}.${process.pid}.tmp.png`;
-      try {
-        await this.page.screenshot({ path: tmp });
-        fs.renameSync(tmp, file);
-      } catch (err) {
-        this.note(`screenshot ${m[1]} failed: ${(err as Error).message}`);
-      }
+    if (verbose || !NOISE.some((re) => re.test(line))) process.stdout.write(`[host ${type}] ${line}\n`);
+    const m = /^@@screenshot ([\w.-]+)$/.exec(line.trim());
+    if (!m) return Promise.resolve();
+    const name = m[1];
+    // One at a time, in order; returned so the page's call resolves once the file is there.
+    this.shots = this.shots.then(() => this.takeScreenshot(name));
+    return this.shots;
+  }
+
+  private async takeScreenshot(name: string): Promise<void> {
+    if (!this.opts.screenshotsDir || !this.page) return void this.note(`screenshot ${name} requested but no screenshotsDir was given`);
+    const file = path.join(this.opts.screenshotsDir, `${name}.png`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      await this.page.screenshot({ path: tmp, type: 'png', timeout: 10_000 });
+      fs.renameSync(tmp, file);
+    } catch (err) {
+      if (!this.closed) this.note(`screenshot ${name} failed: ${(err as Error).message}`);
+      fs.rmSync(tmp, { force: true });
     }
   }
 
@@ -218,6 +300,7 @@ class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    live.delete(this);
     process.removeListener('exit', this.onProcessExit);
     await Promise.race([this.browser?.close().catch(() => undefined), sleep(5000)]);
     this.killServer();
@@ -234,7 +317,7 @@ class Session {
  */
 export async function runExtensionTests(opts: HostRunOptions): Promise<{ exitCode: number; logs: string[] }> {
   if (!opts.extensionTestsPath) throw new Error('runExtensionTests needs extensionTestsPath');
-  const timeoutMs = opts.timeoutMs ?? 300_000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const s = new Session(opts);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
@@ -255,14 +338,61 @@ export async function runExtensionTests(opts: HostRunOptions): Promise<{ exitCod
   }
 }
 
-/** Opens the workbench (optionally with an extension under development and tests) and runs fn on the page. */
+/**
+ * Opens the workbench (optionally with an extension under development) and runs fn on the page,
+ * for UI-driven tests: type in the Command Palette (runCommandFromPalette), read the DOM,
+ * page.screenshot(). Rejects with a "TIMEOUT" error when start-up plus fn take longer than
+ * timeoutMs (default 300 000 ms; a <screenshotsDir>/timeout.png is saved first when possible).
+ * Everything is torn down when it settles, whichever way.
+ */
 export async function withWorkbench<T>(opts: HostRunOptions, fn: (page: Page) => Promise<T>): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const s = new Session(opts);
-  try {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`TIMEOUT: withWorkbench did not finish within ${timeoutMs} ms; stopping VS Code`)), timeoutMs);
+  });
+  const work = (async () => {
     await s.start();
     await s.page!.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    return await fn(s.page!);
+    return fn(s.page!);
+  })();
+  work.catch(() => undefined); // still running when the timeout wins: its rejection (browser closed) is expected
+  try {
+    return await Promise.race([work, timedOut]);
+  } catch (err) {
+    if (String((err as Error).message).startsWith('TIMEOUT')) {
+      s.note((err as Error).message);
+      if (opts.screenshotsDir && s.page) await Promise.race([s.page.screenshot({ path: path.join(opts.screenshotsDir, 'timeout.png') }).catch(() => undefined), sleep(5000)]);
+    }
+    throw err;
   } finally {
+    clearTimeout(timer);
     await s.close();
+  }
+}
+
+/**
+ * Runs a command through the Command Palette as a user would (F1, type its title, Enter).
+ * Retries because right after start-up the palette may open before extension contributions are
+ * known or before the workbench has keyboard focus.
+ */
+export async function runCommandFromPalette(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 }, timeout: 5_000 }).catch(() => undefined);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: 4_000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw new Error(`could not run "${title}" from the Command Palette after ${attempt} attempts: ${(err as Error).message}`);
+      await sleep(500);
+    }
   }
 }
