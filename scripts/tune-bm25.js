@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// How the keyword-search defaults were chosen (tokenizer choices, BM25 k1 and b). Everything here
+// runs on SciFact TRAIN only (809 queries over the shared corpus); the test split is scored once,
+// by test/engine/search/scifact.test.ts, after the defaults are frozen.
+// Korean choices have no SciFact signal, so two Korean proxies are scored as well: KorSTS dev
+// paraphrase retrieval (sentence1 → its sentence2 among all 1,500 sentence2s, pairs with gold ≥ 4)
+// and, when the notes corpus is extracted, tldr-ko known-item search (a page's summary line →
+// the page body without it).
+// Usage: npx tsc -p . && node scripts/tune-bm25.js [scifact] [korean] [--notes /tmp/notes/notes-corpus]
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const out = path.join(__dirname, '..', 'out', 'src', 'engine');
+const tok = require(path.join(out, 'search', 'tokenize.js'));
+const { Bm25Index } = require(path.join(out, 'search', 'bm25.js'));
+const { loadBeir, loadSts } = require(path.join(out, 'eval', 'datasets.js'));
+const { ndcgAtK, recallAtK, mrrAtK } = require(path.join(out, 'eval', 'metrics.js'));
+
+const args = process.argv.slice(2);
+const dataDir = path.join(__dirname, '..', '..', 'shared', 'data');
+const notesDir = args.includes('--notes') ? args[args.indexOf('--notes') + 1] : null;
+const defaultTokenize = tok.tokenize;
+
+const defaultQueryTerms = tok.queryTerms;
+
+/** Makes Bm25Index tokenize documents and queries with `opts`. */
+function useTokenizer(opts) {
+  tok.tokenize = (text) => tok.tokenizeWith(text, opts);
+  tok.queryTerms = (text) => defaultQueryTerms(text, opts);
+}
+
+function restoreTokenizer() {
+  tok.tokenize = defaultTokenize;
+  tok.queryTerms = defaultQueryTerms;
+}
+
+function build(docs) {
+  const idx = new Bm25Index();
+  docs.forEach((d, i) => idx.add(i, d));
+  return idx;
+}
+
+/** Mean metrics over the judged queries; queryTerms, if given, replaces the query-side terms. */
+function scoreRun(idx, queries, qrels, docIds, k1, b, queryTerms = null) {
+  idx.k1 = k1; // readonly in TypeScript; the tuner sweeps it on one built index
+  idx.b = b;
+  const saved = tok.queryTerms;
+  if (queryTerms) tok.queryTerms = queryTerms;
+  let ndcg = 0, r100 = 0, mrr = 0, n = 0;
+  try {
+    for (const q of queries) {
+      const rel = qrels.get(q.id);
+      if (!rel) continue;
+      const ranked = idx.search(q.text, 100).map((h) => docIds[h.id]);
+      ndcg += ndcgAtK(ranked, rel, 10);
+      r100 += recallAtK(ranked, rel, 100);
+      mrr += mrrAtK(ranked, rel, 10);
+      n++;
+    }
+  } finally {
+    tok.queryTerms = saved;
+  }
+  return { ndcg10: ndcg / n, recall100: r100 / n, mrr10: mrr / n, n };
+}
+
+const f4 = (x) => x.toFixed(4);
+const base = { stem: 'none', stopwords: false, identifierParts: false, cjk: 'bigram' };
+
+async function scifact() {
+  const dir = path.join(dataDir, 'scifact');
+  const data = await loadBeir({ corpus: path.join(dir, 'corpus.jsonl'), queries: path.join(dir, 'train', 'queries.jsonl'), qrels: path.join(dir, 'train', 'qrels.tsv') });
+  const texts = data.corpus.map((d) => `${d.title}\n${d.text}`);
+  const ids = data.corpus.map((d) => d.id);
+  console.log(`SciFact TRAIN: ${data.queries.length} queries, ${texts.length} docs; nDCG@10 / R@100 / MRR@10 at k1=0.9 b=0.4`);
+  const variants = [
+    ['plain words (\\w+-like)', base],
+    ['+ stopwords', { ...base, stopwords: true }],
+    ['+ stopwords + identifier parts', { ...base, stopwords: true, identifierParts: true }],
+    ['+ stopwords + parts + S-stemmer', { ...base, stopwords: true, identifierParts: true, stem: 's' }],
+    ['+ stopwords + parts + Porter', { ...base, stopwords: true, identifierParts: true, stem: 'porter' }],
+    ['Porter, no stopwords', { ...base, identifierParts: true, stem: 'porter' }],
+  ];
+  for (const [name, opts] of variants) {
+    useTokenizer(opts);
+    const idx = build(texts);
+    const r = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
+    console.log(`  ${name.padEnd(36)} ${f4(r.ndcg10)}  ${f4(r.recall100)}  ${f4(r.mrr10)}`);
+  }
+  // Query-term repetition: each distinct term once (the default) vs weighted by its count in the
+  // query (Lucene/Anserini: one clause per occurrence).
+  const final = { ...tok.TOKENIZER_DEFAULTS };
+  useTokenizer(final);
+  const idx = build(texts);
+  const once = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
+  const qtf = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4, (t) => {
+    const counts = new Map();
+    for (const x of tok.tokenizeWith(t, final)) counts.set(x, (counts.get(x) ?? 0) + 1);
+    return { terms: [...counts.keys()], weights: [...counts.values()] };
+  });
+  console.log(`  defaults, repeated query terms once     ${f4(once.ndcg10)}  ${f4(once.recall100)}  ${f4(once.mrr10)}`);
+  console.log(`  defaults, repeated query terms × count  ${f4(qtf.ndcg10)}  ${f4(qtf.recall100)}  ${f4(qtf.mrr10)}`);
+
+  const k1s = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0];
+  const bs = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 1.0];
+  console.log(`\nGrid (defaults tokenizer), nDCG@10 on TRAIN; rows k1, columns b = ${bs.join(' ')}`);
+  let best = null;
+  const grid = k1s.map((k1) => {
+    const row = bs.map((b) => {
+      const r = scoreRun(idx, data.queries, data.qrels, ids, k1, b);
+      if (!best || r.ndcg10 > best.ndcg10) best = { k1, b, ...r };
+      return r.ndcg10;
+    });
+    console.log(`  k1=${String(k1).padEnd(4)} ${row.map(f4).join(' ')}`);
+    return row;
+  });
+  console.log(`  best single cell: k1=${best.k1} b=${best.b} nDCG@10 ${f4(best.ndcg10)}`);
+  // The surface is flat near the top, so the default is the centre of the best 3×3 neighbourhood
+  // (mean nDCG@10 of the cell and its grid neighbours), not a noisy single cell.
+  let centre = null;
+  for (let i = 1; i < k1s.length - 1; i++) {
+    for (let j = 1; j < bs.length - 1; j++) {
+      let sum = 0;
+      for (let di = -1; di <= 1; di++) for (let dj = -1; dj <= 1; dj++) sum += grid[i + di][j + dj];
+      if (!centre || sum / 9 > centre.mean) centre = { k1: k1s[i], b: bs[j], mean: sum / 9 };
+    }
+  }
+  const c = scoreRun(idx, data.queries, data.qrels, ids, centre.k1, centre.b);
+  const a = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
+  console.log(`  best 3×3 neighbourhood centre: k1=${centre.k1} b=${centre.b} (neighbourhood mean ${f4(centre.mean)}): nDCG@10 ${f4(c.ndcg10)} R@100 ${f4(c.recall100)} MRR@10 ${f4(c.mrr10)}`);
+  console.log(`  Anserini's k1=0.9 b=0.4 for comparison:                 nDCG@10 ${f4(a.ndcg10)} R@100 ${f4(a.recall100)} MRR@10 ${f4(a.mrr10)}`);
+  restoreTokenizer();
+}
+
+async function korsts() {
+  const pairs = await loadSts(path.join(dataDir, 'korsts', 'dev.jsonl'));
+  const docs = [...new Set(pairs.map((p) => p.sentence2))];
+  const docIds = docs.map((_, i) => String(i));
+  const index = new Map(docs.map((d, i) => [d, String(i)]));
+  const queries = [];
+  const qrels = new Map();
+  pairs.forEach((p, i) => {
+    if (p.score < 4 || p.sentence1 === p.sentence2) return;
+    queries.push({ id: String(i), text: p.sentence1 });
+    qrels.set(String(i), new Map([[index.get(p.sentence2), 1]]));
+  });
+  return { name: `KorSTS dev paraphrase retrieval (${queries.length} q, ${docs.length} docs)`, docs, docIds, queries, qrels };
+}
+
+function tldrKo(dir) {
+  const root = path.join(dir, 'tldr-ko');
+  const docs = [];
+  const queries = [];
+  const qrels = new Map();
+  (function walk(d) {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walk(f);
+      else if (f.endsWith('.md')) {
+        const lines = fs.readFileSync(f, 'utf8').split('\n');
+        const summary = lines.find((l) => l.startsWith('> ') && !/https?:|관련|참고|더 많은|See also|More information/.test(l));
+        if (!summary) continue;
+        const body = lines.filter((l) => !l.startsWith('>') && !l.startsWith('# ')).join('\n');
+        const id = String(docs.length);
+        docs.push(body);
+        queries.push({ id, text: summary.slice(2) });
+        qrels.set(id, new Map([[id, 1]]));
+      }
+    }
+  })(root);
+  return { name: `tldr-ko summary → page body (${queries.length} q)`, docs, docIds: docs.map((_, i) => String(i)), queries, qrels };
+}
+
+async function korean() {
+  const sets = [await korsts()];
+  if (notesDir) sets.push(tldrKo(notesDir));
+  const def = { ...tok.TOKENIZER_DEFAULTS };
+  console.log('\nKorean proxies, nDCG@10 / R@100 / MRR@10 (k1=0.9 b=0.4)');
+  for (const set of sets) {
+    console.log(`  ${set.name}`);
+    for (const [name, opts] of [
+      ['whitespace words only (no bigrams)', null],
+      ['syllable bigrams, each query bigram weight 1', { ...def, cjk: 'bigram', bigramQueryWeight: 'per-bigram' }],
+      ['syllable bigrams, query word weight 1', { ...def, cjk: 'bigram', bigramQueryWeight: 'per-word' }],
+      ['bigrams + all unigrams, per-bigram weight', { ...def, cjk: 'bigram+unigram', bigramQueryWeight: 'per-bigram' }],
+      ['bigrams + all unigrams, per-word weight', { ...def, cjk: 'bigram+unigram', bigramQueryWeight: 'per-word' }],
+      ['josa-stripped words, no bigrams', { ...def, cjk: 'stem' }],
+      ['bigrams of josa-stripped words, per-bigram', { ...def, cjk: 'stem-bigram', bigramQueryWeight: 'per-bigram' }],
+      ['bigrams of josa-stripped words, per-word (default)', { ...def, cjk: 'stem-bigram', bigramQueryWeight: 'per-word' }],
+      ['  same, stem may be 1 syllable (국가 → 국)', { ...def, cjk: 'stem1-bigram', bigramQueryWeight: 'per-word' }],
+      ['  same, + 1-syllable stem of 2-syllable words', { ...def, cjk: 'stem-bigram+short', bigramQueryWeight: 'per-word' }],
+    ]) {
+      if (opts) useTokenizer(opts);
+      else {
+        tok.tokenize = (t) => t.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}_]+/u).filter(Boolean);
+        tok.queryTerms = (t) => {
+          const terms = [...new Set(tok.tokenize(t))];
+          return { terms, weights: terms.map(() => 1) };
+        };
+      }
+      const idx = build(set.docs);
+      const r = scoreRun(idx, set.queries, set.qrels, set.docIds, 0.9, 0.4);
+      console.log(`    ${name.padEnd(50)} ${f4(r.ndcg10)}  ${f4(r.recall100)}  ${f4(r.mrr10)}`);
+    }
+  }
+  restoreTokenizer();
+}
+
+const parts = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--notes');
+(async () => {
+  if (!parts.length || parts.includes('scifact')) await scifact();
+  if (!parts.length || parts.includes('korean')) await korean();
+})().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
