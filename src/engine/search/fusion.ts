@@ -1,26 +1,53 @@
-// Reciprocal Rank Fusion (Cormack et al. 2009): score = Σ weight / (k + rank), rank from 1.
-// It needs no score calibration between lists, which is why BM25 and cosine can be fused.
+// Reciprocal Rank Fusion (Cormack, Clarke & Büttcher, SIGIR 2009):
+//   score(d) = Σ_lists weight / (k + rank_list(d)),  rank 1-based; a list without d adds nothing.
+// It needs no calibration between the lists' scores, which is why BM25 and cosine can be fused.
+//
+// Determinism: results are ordered by score (descending); equal scores by the better best rank
+// across lists, then by first appearance (earlier list, then earlier position). The sum is taken
+// in list order, so the same input always gives bit-identical scores. An item listed twice in one
+// list counts once, at its better (earlier) rank. The item returned is its first occurrence.
+
+export interface FusedItem<T> {
+  item: T;
+  score: number;
+  /** Rank of the item in each input list (1-based), null where it is absent. */
+  ranks: (number | null)[];
+}
 
 export function reciprocalRankFusion<T>(
   lists: Array<{ items: T[]; weight?: number }>,
   key: (t: T) => string | number,
   k = 60,
-): Array<{ item: T; score: number; ranks: (number | null)[] }> {
-  const acc = new Map<string | number, { item: T; score: number; ranks: (number | null)[]; first: number }>();
+): Array<FusedItem<T>> {
+  if (!(Number.isFinite(k) && k >= 0)) throw new RangeError(`RRF k must be a finite number ≥ 0 (got ${k})`);
+  const weights = lists.map((l, i) => {
+    const w = l.weight ?? 1;
+    if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`RRF weight of list ${i} must be a finite number ≥ 0 (got ${w})`);
+    return w;
+  });
+  interface Entry extends FusedItem<T> {
+    best: number;
+    order: number;
+  }
+  const acc = new Map<string | number, Entry>();
   let order = 0;
   lists.forEach((list, li) => {
-    const w = list.weight ?? 1;
+    const w = weights[li];
     list.items.forEach((item, i) => {
       const id = key(item);
       let e = acc.get(id);
       if (!e) {
-        e = { item, score: 0, ranks: lists.map(() => null), first: order++ };
+        e = { item, score: 0, ranks: new Array<number | null>(lists.length).fill(null), best: Infinity, order: order++ };
         acc.set(id, e);
       }
-      if (e.ranks[li] !== null) return; // a duplicate within one list counts once, at its best rank
-      e.ranks[li] = i + 1;
-      e.score += w / (k + i + 1);
+      if (e.ranks[li] !== null) return;
+      const rank = i + 1;
+      e.ranks[li] = rank;
+      e.score += w / (k + rank);
+      if (rank < e.best) e.best = rank;
     });
   });
-  return [...acc.values()].sort((a, b) => b.score - a.score || a.first - b.first).map(({ item, score, ranks }) => ({ item, score, ranks }));
+  return [...acc.values()]
+    .sort((a, b) => b.score - a.score || a.best - b.best || a.order - b.order)
+    .map(({ item, score, ranks }) => ({ item, score, ranks }));
 }
