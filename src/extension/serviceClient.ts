@@ -1,127 +1,233 @@
-// Starts the background service (a Node child process running the engine), speaks the protocol
-// to it over IPC, and restarts it with backoff if it dies. Like vscode-eslint's client: the
-// extension host only sends requests and renders answers; it never loads a model.
+// The service supervisor and typed client. It forks the background service (a Node child process
+// that owns the engine) with the editor's own runtime, speaks src/protocol/protocol.ts to it over
+// IPC, and restarts it with capped exponential backoff when it dies. Like vscode-eslint's client:
+// the extension host only sends requests and renders answers; it never loads a model.
 import { fork, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { RequestType, RequestType0 } from 'vscode-jsonrpc';
-import { Notifications, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
+import {
+  CancellationTokenSource,
+  createMessageConnection,
+  ErrorCodes as RpcErrorCodes,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  type MessageConnection,
+  type RequestType,
+  type RequestType0,
+} from 'vscode-jsonrpc/node';
+import { Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
 
-export interface ServiceEvents {
-  onProgress: vscode.Event<ProgressEvent>;
-  onDownload: vscode.Event<DownloadEvent>;
-  onModelState: vscode.Event<{ embedding: ModelState }>;
-  /** Fired after the service (re)started and before anything is sent: the owner re-sends state. */
-  onStarted: vscode.Event<void>;
+/** Sends one typed request on a given connection (what the initializer gets). */
+export type Send = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
+
+export type ServiceState = 'stopped' | 'starting' | 'running' | 'restarting';
+
+/** A request failed because the service went away (crash, restart, shutdown). */
+export class ServiceUnavailableError extends Error {
+  override readonly name = 'ServiceUnavailableError';
 }
 
+const FIRST_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 30_000;
+/** A service that stayed up this long is healthy again: the next crash restarts it quickly. */
+const HEALTHY_AFTER_MS = 60_000;
 
-export class ServiceClient implements vscode.Disposable, ServiceEvents {
+export class ServiceClient implements vscode.Disposable {
   private child: ChildProcess | null = null;
   private conn: MessageConnection | null = null;
-  private starting: Promise<MessageConnection> | null = null;
+  /** Settles when the current (or next) service is up and initialised. */
+  private ready: Promise<MessageConnection> | null = null;
+  private initializer: ((send: Send) => Promise<void>) | null = null;
   private restarts = 0;
-  private stopped = false;
-  private lastCrashNotice = 0;
-  private readonly progress = new vscode.EventEmitter<ProgressEvent>();
-  private readonly download = new vscode.EventEmitter<DownloadEvent>();
-  private readonly modelState = new vscode.EventEmitter<{ embedding: ModelState }>();
-  private readonly started = new vscode.EventEmitter<void>();
-  readonly onProgress = this.progress.event;
-  readonly onDownload = this.download.event;
-  readonly onModelState = this.modelState.event;
-  readonly onStarted = this.started.event;
+  private startedAt = 0;
+  private crashReported = false;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private stateValue: ServiceState = 'stopped';
 
-  constructor(private readonly extensionPath: string, private readonly log: vscode.LogOutputChannel) {}
+  private readonly emitters = {
+    progress: new vscode.EventEmitter<ProgressEvent>(),
+    download: new vscode.EventEmitter<DownloadEvent>(),
+    modelState: new vscode.EventEmitter<{ embedding: ModelState }>(),
+    log: new vscode.EventEmitter<LogEvent>(),
+    started: new vscode.EventEmitter<{ restart: boolean }>(),
+    state: new vscode.EventEmitter<ServiceState>(),
+  };
+  readonly onProgress = this.emitters.progress.event;
+  readonly onDownload = this.emitters.download.event;
+  readonly onModelState = this.emitters.modelState.event;
+  /** Every log line of the service (already written to the log channel). */
+  readonly onLog = this.emitters.log.event;
+  /** After the service (re)started and the initializer ran. */
+  readonly onDidStart = this.emitters.started.event;
+  readonly onDidChangeState = this.emitters.state.event;
 
-  /** Sends a request, starting the service first if needed. A VS Code token cancels it in the service. */
-  async request<P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, params?: P, token?: vscode.CancellationToken): Promise<R> {
-    const conn = await this.connection();
-    if (!token) return (params === undefined ? conn.sendRequest(type.method) : conn.sendRequest(type.method, params)) as Promise<R>;
-    const source = new CancellationTokenSource();
-    const sub = token.onCancellationRequested(() => source.cancel());
-    try {
-      return (await (params === undefined ? conn.sendRequest(type.method, source.token) : conn.sendRequest(type.method, params, source.token))) as R;
-    } finally {
-      sub.dispose();
-      source.dispose();
-    }
+  constructor(private readonly servicePath: string, private readonly log: vscode.LogOutputChannel) {}
+
+  /**
+   * Runs on every start, before any other request reaches the new service: the owner re-sends
+   * its state there (configure, openFolder for each folder).
+   */
+  setInitializer(fn: (send: Send) => Promise<void>): void {
+    this.initializer = fn;
+  }
+
+  get state(): ServiceState {
+    return this.stateValue;
   }
 
   get running(): boolean {
-    return this.conn !== null;
-  }
-
-  connection(): Promise<MessageConnection> {
-    if (this.conn) return Promise.resolve(this.conn);
-    if (this.stopped) return Promise.reject(new Error('Semantic Notes is shutting down'));
-    this.starting ??= this.start().finally(() => (this.starting = null));
-    return this.starting;
-  }
-
-  private async start(): Promise<MessageConnection> {
-    const main = path.join(this.extensionPath, 'out', 'src', 'service', 'main.js');
-    // The editor's own runtime runs the service; ELECTRON_RUN_AS_NODE makes Electron act as Node.
-    const child = fork(main, [], { execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    child.stdout?.on('data', (d: Buffer) => this.log.debug(`[service] ${d.toString().trimEnd()}`));
-    child.stderr?.on('data', (d: Buffer) => this.log.warn(`[service] ${d.toString().trimEnd()}`));
-    const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    conn.onNotification(Notifications.progress.method, (e: ProgressEvent) => this.progress.fire(e));
-    conn.onNotification(Notifications.download.method, (e: DownloadEvent) => this.download.fire(e));
-    conn.onNotification(Notifications.modelState.method, (e: { embedding: ModelState }) => this.modelState.fire(e));
-    conn.onNotification(Notifications.log.method, (e: LogEvent) => this.log[e.level === 'warn' ? 'warn' : e.level === 'error' ? 'error' : 'info'](e.message));
-    conn.listen();
-    child.on('exit', (code, signal) => this.onExit(child, conn, code, signal));
-    this.child = child;
-    this.conn = conn;
-    this.log.info(`service started (pid ${child.pid})`);
-    this.started.fire();
-    return conn;
-  }
-
-  private onExit(child: ChildProcess, conn: MessageConnection, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.child !== child) return;
-    conn.dispose();
-    this.child = null;
-    this.conn = null;
-    if (this.stopped) return;
-    this.restarts++;
-    const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(this.restarts - 1, 6));
-    this.log.error(`service stopped (${signal ?? `exit code ${code}`}); restarting in ${delay} ms`);
-    if (Date.now() - this.lastCrashNotice > 5 * 60_000) {
-      this.lastCrashNotice = Date.now();
-      void vscode.window.showWarningMessage(vscode.l10n.t('Semantic Notes: the background service stopped and is restarting. Your index is kept.'), vscode.l10n.t('Show Log')).then((c) => c && this.log.show());
-    }
-    setTimeout(() => {
-      if (!this.stopped) this.connection().then(() => (this.restarts = Math.max(0, this.restarts - 1)), (err) => this.log.error(String(err)));
-    }, delay);
-  }
-
-  /** For tests and "Restart": kill the service as a crash would. */
-  kill(): void {
-    this.child?.kill('SIGKILL');
+    return this.stateValue === 'running';
   }
 
   get pid(): number | undefined {
     return this.child?.pid;
   }
 
-  async dispose(): Promise<void> {
-    this.stopped = true;
-    const child = this.child;
-    if (this.conn) {
+  /** Starts the service if it is not running (the first request does it too). */
+  start(): Promise<void> {
+    return this.connection().then(() => undefined);
+  }
+
+  /**
+   * Sends a typed request, starting the service first if needed. A VS Code token cancels it: the
+   * service gets a JSON-RPC $/cancelRequest and the caller a CancellationError at once.
+   */
+  request<R>(type: RequestType0<R, void>, token?: vscode.CancellationToken): Promise<R>;
+  request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R>;
+  async request<P, R>(type: RequestType<P, R, void> | RequestType0<R, void>, paramsOrToken?: P | vscode.CancellationToken, maybeToken?: vscode.CancellationToken): Promise<R> {
+    const noParams = type.numberOfParams === 0;
+    const params = noParams ? undefined : (paramsOrToken as P);
+    const token = noParams ? (paramsOrToken as vscode.CancellationToken | undefined) : maybeToken;
+    if (token?.isCancellationRequested) throw new vscode.CancellationError();
+    const conn = await this.connection();
+    const source = token ? new CancellationTokenSource() : undefined;
+    const sent = (noParams ? conn.sendRequest(type as RequestType0<R, void>, source?.token) : conn.sendRequest(type as RequestType<P, R, void>, params as P, source?.token)) as Promise<R>;
+    let sub: vscode.Disposable | undefined;
+    const cancelled = token
+      ? new Promise<never>((_, reject) => {
+          sub = token.onCancellationRequested(() => {
+            source!.cancel();
+            reject(new vscode.CancellationError());
+          });
+        })
+      : undefined;
+    try {
+      return await (cancelled ? Promise.race([sent, cancelled]) : sent);
+    } catch (err) {
+      throw this.explain(err);
+    } finally {
+      sub?.dispose();
+      source?.dispose();
+    }
+  }
+
+  /** For tests and recovery checks: kill the service as a crash would. */
+  kill(): void {
+    this.child?.kill('SIGKILL');
+  }
+
+  private connection(): Promise<MessageConnection> {
+    if (this.disposed) return Promise.reject(new ServiceUnavailableError(vscode.l10n.t('Semantic Notes is shutting down.')));
+    this.ready ??= this.launch();
+    return this.ready;
+  }
+
+  private async launch(): Promise<MessageConnection> {
+    this.setState(this.restarts > 0 ? 'restarting' : 'starting');
+    // The editor's own runtime runs the service; ELECTRON_RUN_AS_NODE makes Electron act as Node.
+    const child = fork(this.servicePath, [], { execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    child.stdout?.on('data', (d: Buffer) => this.log.debug(`[service] ${d.toString().trimEnd()}`));
+    child.stderr?.on('data', (d: Buffer) => this.log.warn(`[service] ${d.toString().trimEnd()}`));
+    const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    conn.onNotification(Notifications.progress, (e) => this.emitters.progress.fire(e));
+    conn.onNotification(Notifications.download, (e) => this.emitters.download.fire(e));
+    conn.onNotification(Notifications.modelState, (e) => this.emitters.modelState.fire(e));
+    conn.onNotification(Notifications.log, (e) => {
+      if (e.level === 'error') this.log.error(e.message);
+      else if (e.level === 'warn') this.log.warn(e.message);
+      else this.log.info(e.message);
+      this.emitters.log.fire(e);
+    });
+    child.on('exit', (code, signal) => this.onExit(child, conn, signal ?? `exit code ${code}`));
+    child.on('error', (err) => this.onExit(child, conn, err.message));
+    conn.listen();
+    this.child = child;
+    this.conn = conn;
+    this.startedAt = Date.now();
+    const restart = this.restarts > 0;
+    this.log.info(`service ${restart ? 're' : ''}started (pid ${child.pid})`);
+    if (this.initializer) {
+      const send: Send = (type, params) => conn.sendRequest(type, params);
       try {
-        await Promise.race([this.conn.sendRequest('semanticNotes/shutdown'), new Promise((r) => setTimeout(r, 3000))]);
-      } catch {
-        /* already gone */
+        await this.initializer(send);
+      } catch (err) {
+        // Requests still go through; each reports its own error (the log says why).
+        this.log.error(`could not initialise the service: ${(err as Error).message}`);
       }
-      this.conn.dispose();
+    }
+    if (this.child === child) {
+      this.setState('running');
+      this.emitters.started.fire({ restart });
+    }
+    return conn;
+  }
+
+  private onExit(child: ChildProcess, conn: MessageConnection, why: string): void {
+    if (this.child !== child) return;
+    // In-flight requests reject now (PendingResponseRejected), and are reported as "service stopped".
+    conn.dispose();
+    this.child = null;
+    this.conn = null;
+    if (this.disposed) return;
+    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.restarts = 0;
+    this.restarts++;
+    const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (this.restarts - 1));
+    this.log.error(`service stopped (${why}); restarting in ${delay} ms`);
+    this.setState('restarting');
+    if (!this.crashReported) {
+      this.crashReported = true;
+      const show = vscode.l10n.t('Show Log');
+      void vscode.window
+        .showWarningMessage(vscode.l10n.t('Semantic Notes: the background service stopped and is restarting. Your index is kept.'), show)
+        .then((c) => c === show && this.log.show());
+    }
+    // Requests made meanwhile wait for the restart instead of bypassing the backoff.
+    this.ready = new Promise<void>((resolve) => (this.restartTimer = setTimeout(resolve, delay))).then(() => this.launch());
+    this.ready.catch((err) => this.log.error(`restart failed: ${(err as Error).message}`));
+  }
+
+  private explain(err: unknown): unknown {
+    if (err instanceof vscode.CancellationError) return err;
+    if (err instanceof ResponseError && err.code === RpcErrorCodes.PendingResponseRejected) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
+    if (err instanceof Error && /connection (is|got) (closed|disposed)/i.test(err.message)) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
+    return err;
+  }
+
+  private setState(s: ServiceState): void {
+    if (this.stateValue === s) return;
+    this.stateValue = s;
+    this.emitters.state.fire(s);
+  }
+
+  /** Asks the service to save and exit; kills it if it does not within two seconds. */
+  async stop(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.restartTimer);
+    const child = this.child;
+    const conn = this.conn;
+    this.setState('stopped');
+    if (conn) {
+      await Promise.race([conn.sendRequest(Requests.shutdown).catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+      conn.dispose();
     }
     child?.kill();
     this.child = null;
     this.conn = null;
   }
-}
 
+  dispose(): void {
+    void this.stop();
+    Object.values(this.emitters).forEach((e) => e.dispose());
+  }
+}

@@ -1,5 +1,6 @@
-// Settings → the service's configuration. Model folders and downloads are machine-scoped
-// settings (package.json), so a workspace's own settings cannot redirect them.
+// Settings → the service's configuration, and the UI's own settings. The models folder and
+// downloads are machine-scoped (package.json) and listed as restricted configurations, so a
+// workspace's own settings cannot redirect them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Pooling, SearchMode, ServiceConfig } from '../protocol/protocol';
@@ -14,33 +15,57 @@ export interface UiSettings {
   hoverThreshold: number;
 }
 
+/** How a settings change reaches the service. */
+/** none: UI only; live: send configure; sync: configure, then sync the folders; confirm-model: the
+ * embedding changes, so every note is embedded again (after the user agrees). */
+export type ConfigImpact = 'none' | 'live' | 'sync' | 'confirm-model';
+
+const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keyword'];
+const POOLINGS: readonly string[] = ['cls', 'mean', 'max'];
+
 export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
   const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
-  const modelsDir = c.get<string>('modelsDirectory')?.trim() || process.env.SEMANTIC_NOTES_MODELS || '';
+  const modelsDir = c.get<string>('modelsDirectory')?.trim() || process.env.SEMANTIC_NOTES_MODELS?.trim() || '';
+  const pooling = c.get<string>('pooling') ?? '';
   return {
     modelsDir: modelsDir ? path.resolve(modelsDir) : '',
     cacheDir: path.join(ctx.globalStorageUri.fsPath, 'models'),
     allowDownloads: c.get<boolean>('allowDownloads') ?? false,
     remoteHost: process.env.SEMANTIC_NOTES_REMOTE_HOST || undefined,
-    embeddingModel: c.get<string>('embeddingModel') || 'Xenova/all-MiniLM-L6-v2',
-    fillMaskModel: c.get<string>('fillMaskModel') || 'Xenova/bert-base-uncased',
-    crossEncoderModel: c.get<string>('crossEncoderModel') || 'Xenova/ms-marco-MiniLM-L-6-v2',
-    pooling: (c.get<string>('pooling') ?? '') as Pooling | '',
-    include: c.get<string[]>('include') ?? [],
-    exclude: [...(c.get<string[]>('exclude') ?? []), ...Object.keys(filesExclude).filter((k) => filesExclude[k])],
-    maxFileBytes: Math.max(1, c.get<number>('maxFileSizeKB') ?? 2048) * 1024,
+    embeddingModel: c.get<string>('embeddingModel')?.trim() || 'Xenova/all-MiniLM-L6-v2',
+    fillMaskModel: c.get<string>('fillMaskModel')?.trim() || 'Xenova/bert-base-uncased',
+    crossEncoderModel: c.get<string>('crossEncoderModel')?.trim() || 'Xenova/ms-marco-MiniLM-L-6-v2',
+    pooling: POOLINGS.includes(pooling) ? (pooling as Pooling) : '',
+    include: strings(c.get('include')),
+    // files.exclude patterns that are switched on (a `{ when }` object means "sometimes": skipped).
+    exclude: [...strings(c.get('exclude')), ...Object.keys(filesExclude).filter((k) => filesExclude[k] === true)],
+    maxFileBytes: Math.max(1, Number(c.get<number>('maxFileSizeKB')) || 2048) * 1024,
   };
 }
 
 export function uiSettings(): UiSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const mode = c.get<string>('search.defaultMode');
+  const mode = c.get<string>('search.defaultMode') as SearchMode;
+  const threshold = Number(c.get<number>('hover.threshold'));
   return {
-    defaultMode: mode === 'semantic' || mode === 'keyword' ? mode : 'hybrid',
+    defaultMode: MODES.includes(mode) ? mode : 'hybrid',
     rerank: c.get<boolean>('search.rerank') ?? false,
-    resultCount: Math.min(100, Math.max(1, c.get<number>('search.resultCount') ?? 20)),
+    resultCount: Math.min(100, Math.max(1, Math.round(Number(c.get<number>('search.resultCount')) || 20))),
     hoverEnabled: c.get<boolean>('hover.enabled') ?? true,
-    hoverThreshold: c.get<number>('hover.threshold') ?? 0.5,
+    hoverThreshold: Number.isFinite(threshold) ? threshold : 0.5,
   };
+}
+
+/** What a configuration change means for the index. */
+export function configImpact(e: vscode.ConfigurationChangeEvent): ConfigImpact {
+  const affects = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
+  if (affects('embeddingModel') || affects('pooling')) return 'confirm-model';
+  if (affects('modelsDirectory') || affects('include') || affects('exclude') || affects('maxFileSizeKB') || e.affectsConfiguration('files.exclude')) return 'sync';
+  if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads')) return 'live';
+  return 'none';
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
 }
