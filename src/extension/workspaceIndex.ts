@@ -1,243 +1,282 @@
-// Keeps one index per workspace folder in step with the files: opens and syncs each folder when
-// the service (re)starts, follows file events (debounced) and settings, and shows progress.
+// One index per workspace folder, kept in step with the files and the settings: the service is
+// configured and every folder opened before anything else reaches a (re)started service; then
+// the folders are synced (incrementally), file events and setting changes are applied, and the
+// first full index of a folder shows a cancellable progress notification.
 import * as crypto from 'node:crypto';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Requests, type FolderStatus, type IndexSummary, type ModelState, type ProgressEvent } from '../protocol/protocol';
-import type { ServiceClient } from './serviceClient';
-import { SECTION, serviceConfig } from './settings';
+import { Requests, type FileChanges, type FolderSpec, type FolderStatus, type IndexSummary, type ProgressEvent, type SkippedFile } from '../protocol/protocol';
+import type { ModelStatus } from './modelStatus';
+import type { Send, ServiceClient } from './serviceClient';
+import { configImpact, serviceConfig } from './settings';
 
-const NOTE_GLOB = '**/*.{md,markdown,mdx,txt}';
-const DEBOUNCE_MS = 500;
+export interface Activity {
+  /** Passages' files done and to do across the folders being indexed (0/0 while scanning). */
+  done: number;
+  total: number;
+}
 
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly statusItem = vscode.window.createStatusBarItem('semanticNotes.status', vscode.StatusBarAlignment.Left, 10);
-  private readonly pending = new Map<string, { changed: Set<string>; deleted: Set<string>; renamed: { from: string; to: string }[] }>();
-  private flushTimer: NodeJS.Timeout | undefined;
-  private ready: Promise<void>;
-  private markStarted: () => void = () => {};
-  /** Settles once the first start() has been asked for, so whenReady() never resolves too early. */
-  private readonly started: Promise<void> = new Promise((r) => (this.markStarted = r));
+  /** Index work runs one step at a time, in order (syncs, file changes, settings, rebuilds). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly syncing = new Set<string>();
   private readonly progress = new Map<string, ProgressEvent>();
+  /** Folders whose store was empty when first opened this session: their first sync is announced. */
+  private readonly neverIndexed = new Set<string>();
+  /** Folders whose full index was announced this session (a restart does not announce it again). */
+  private readonly announced = new Set<string>();
+  private markFirstSync: () => void = () => {};
+  private readonly firstSync = new Promise<void>((r) => (this.markFirstSync = r));
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when an index changed (synced or a file update applied). */
+  private readonly activity = new vscode.EventEmitter<void>();
+  /** The content of an index changed (sync, file changes, rebuild). */
   readonly onDidChange = this.changed.event;
-  embedding: ModelState | null = null;
-  private firstRun = true;
+  /** Indexing started, progressed or stopped. */
+  readonly onDidChangeActivity = this.activity.event;
 
-  constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly log: vscode.LogOutputChannel) {
-    this.ready = this.started;
-    this.statusItem.name = 'Semantic Notes';
-    this.statusItem.command = 'semanticNotes.showStatus';
-    this.statusItem.text = '$(search) Semantic Notes';
-    this.statusItem.show();
+  constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly models: ModelStatus, private readonly log: vscode.LogOutputChannel) {
+    service.setInitializer((send) => this.initialize(send));
     this.disposables.push(
-      this.statusItem,
       this.changed,
-      service.onStarted(() => {
-        // A restarted service has no folders open: send everything again.
-        if (!this.firstRun) this.ready = this.bringUp();
+      this.activity,
+      // A (re)started service has its folders open (initialize): bring them up to date.
+      service.onDidStart(() => {
+        void this.enqueue(async () => {
+          await this.syncAll(true);
+          this.markFirstSync();
+        });
       }),
       service.onProgress((e) => this.onProgress(e)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => (this.ready = this.ready.then(() => this.bringUp()))),
-      vscode.workspace.onDidChangeConfiguration((e) => this.onConfig(e)),
-    );
-    const watcher = vscode.workspace.createFileSystemWatcher(NOTE_GLOB);
-    this.disposables.push(
-      watcher,
-      watcher.onDidCreate((u) => this.queue(u, 'changed')),
-      watcher.onDidChange((u) => this.queue(u, 'changed')),
-      watcher.onDidDelete((u) => this.queue(u, 'deleted')),
-      vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => this.queueRename(f.oldUri, f.newUri))),
+      vscode.workspace.onDidChangeWorkspaceFolders((e) => void this.onFolders(e)),
+      vscode.workspace.onDidChangeConfiguration((e) => void this.onConfig(e)),
     );
   }
 
-  /** Configures the service and indexes every folder; resolves when the first index is done. */
+  /** Starts the service; the folders are indexed once it is up. */
   start(): Promise<void> {
-    this.ready = this.bringUp();
-    this.markStarted();
-    return this.ready;
+    return this.service.start();
   }
 
-  /** Resolves when the workspace has been indexed (after activation's first start). */
+  /** Resolves once the first sync of every folder has finished (or failed) and nothing is queued. */
   async whenReady(): Promise<void> {
-    await this.started;
-    let seen: Promise<void>;
+    await this.firstSync;
+    let seen: Promise<unknown>;
     do {
-      seen = this.ready;
+      seen = this.queue;
       await seen;
-    } while (seen !== this.ready);
+    } while (seen !== this.queue);
   }
 
-  folderIdOf(uri: vscode.Uri): { id: string; rel: string } | null {
-    const f = vscode.workspace.getWorkspaceFolder(uri);
-    if (!f || uri.scheme !== 'file') return null;
-    return { id: f.uri.toString(), rel: path.relative(f.uri.fsPath, uri.fsPath).split(path.sep).join('/') };
+  /** Whether a folder is being indexed now (hovers keep off the service meanwhile). */
+  get busy(): boolean {
+    return this.syncing.size > 0 || [...this.progress.values()].some((p) => p.phase !== 'done');
   }
 
-  uriOf(folderId: string, rel: string): vscode.Uri | null {
-    const f = vscode.workspace.workspaceFolders?.find((w) => w.uri.toString() === folderId);
-    if (!f) return null;
-    const uri = vscode.Uri.joinPath(f.uri, ...rel.split('/'));
-    // Results never point outside their folder.
-    return uri.fsPath.startsWith(f.uri.fsPath + path.sep) ? uri : null;
+  /** Progress over the folders being indexed, or null when none is. */
+  get activityNow(): Activity | null {
+    if (!this.busy) return null;
+    let done = 0;
+    let total = 0;
+    for (const p of this.progress.values()) {
+      if (p.phase === 'index') {
+        done += p.done;
+        total += p.total;
+      }
+    }
+    return { done, total };
   }
 
-  async status(): Promise<FolderStatus[]> {
+  folders(): vscode.WorkspaceFolder[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  }
+
+  status(): Promise<FolderStatus[]> {
     return this.service.request(Requests.status);
   }
 
-  async rebuild(): Promise<void> {
-    await this.ready;
-    for (const f of vscode.workspace.workspaceFolders ?? []) await this.withProgress(f, (id) => this.service.request<{ folderId: string }, IndexSummary>(Requests.rebuild, { folderId: id }));
+  coverage(folderId: string): Promise<{ indexed: number; skipped: SkippedFile[] }> {
+    return this.service.request(Requests.coverage, { folderId });
+  }
+
+  /** Deletes and rebuilds every folder's index, with a progress notification each. */
+  rebuild(): Promise<IndexSummary[]> {
+    return this.enqueue(async () => {
+      const out: IndexSummary[] = [];
+      for (const f of this.folders()) {
+        const s = await this.tracked(f, true, vscode.l10n.t('Rebuilding the index of {0}', f.name), (token) => this.service.request(Requests.rebuild, { folderId: f.uri.toString() }, token));
+        if (s) out.push(s);
+      }
+      this.changed.fire();
+      return out;
+    });
+  }
+
+  /** Applies file events (from the watcher) and syncs folders where a directory moved. */
+  applyChanges(changes: FileChanges[], resync: string[] = []): Promise<void> {
+    return this.enqueue(async () => {
+      for (const c of changes) {
+        try {
+          await this.service.request(Requests.applyChanges, c);
+        } catch (err) {
+          this.log.error(`could not update the index of ${c.folderId}: ${(err as Error).message}`);
+        }
+      }
+      for (const id of resync) {
+        const f = this.folders().find((w) => w.uri.toString() === id);
+        if (f) await this.tracked(f, false, '', (token) => this.service.request(Requests.sync, { folderId: id }, token));
+      }
+      this.changed.fire();
+    });
+  }
+
+  /** Runs on every service start, before any other request: configure, then open each folder. */
+  private async initialize(send: Send): Promise<void> {
+    const r = await send(Requests.configure, serviceConfig(this.ctx));
+    this.models.setEmbedding(r.embedding);
+    if (r.embedding.state !== 'ready') this.log.warn(`embedding model ${r.embedding.id}: ${r.embedding.state === 'loading' ? 'loading' : r.embedding.message}`);
+    for (const f of this.folders()) {
+      try {
+        const s = await send(Requests.openFolder, this.specOf(f));
+        if (s.files === 0) this.neverIndexed.add(s.folderId);
+      } catch (err) {
+        this.log.error(`could not open the index of ${f.uri.fsPath}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private async syncAll(announceFirst: boolean): Promise<void> {
+    for (const f of this.folders()) {
+      const id = f.uri.toString();
+      const announce = this.neverIndexed.delete(id) && announceFirst && !this.announced.has(id);
+      if (announce) this.announced.add(id);
+      await this.tracked(f, announce, vscode.l10n.t('Indexing notes in {0}', f.name), (token) => this.service.request(Requests.sync, { folderId: id }, token));
+    }
     this.changed.fire();
   }
 
-  /** Applies queued file events now (tests and saves call it instead of waiting). */
-  async flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    const batches = [...this.pending.entries()];
-    this.pending.clear();
-    for (const [folderId, b] of batches) {
-      try {
-        await this.service.request(Requests.applyChanges, { folderId, changed: [...b.changed], deleted: [...b.deleted], renamed: b.renamed });
-      } catch (err) {
-        this.log.error(`could not update the index: ${(err as Error).message}`);
-      }
-    }
-    if (batches.length) {
-      this.changed.fire();
-      void this.refreshStatus();
-    }
-  }
-
-  private async bringUp(): Promise<void> {
-    const first = this.firstRun;
-    this.firstRun = false;
-    try {
-      const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
-      this.embedding = r.embedding;
-      if (r.embedding.state !== 'ready') this.log.warn(`embedding model: ${r.embedding.state === 'loading' ? 'loading' : r.embedding.message}`);
-      for (const f of vscode.workspace.workspaceFolders ?? []) {
-        if (f.uri.scheme !== 'file') continue;
-        const status = await this.service.request(Requests.openFolder, { id: f.uri.toString(), root: f.uri.fsPath, storeDir: this.storeDir(f) });
-        // The first full index of a folder gets a notification; later syncs are quiet.
-        if (status.files === 0 && first) await this.withProgress(f, (id) => this.service.request<{ folderId: string }, IndexSummary>(Requests.sync, { folderId: id }));
-        else await this.service.request(Requests.sync, { folderId: f.uri.toString() });
-      }
-      this.changed.fire();
-    } catch (err) {
-      this.log.error(`indexing failed: ${(err as Error).message}`);
-      this.statusItem.text = '$(warning) Semantic Notes';
-      this.statusItem.tooltip = (err as Error).message;
-      return;
-    }
-    await this.refreshStatus();
-  }
-
-  private withProgress(f: vscode.WorkspaceFolder, run: (folderId: string) => Promise<IndexSummary>): Thenable<IndexSummary> {
+  /** Runs a sync or rebuild of one folder, marked busy, optionally as a cancellable notification. */
+  private async tracked(f: vscode.WorkspaceFolder, notify: boolean, title: string, run: (token?: vscode.CancellationToken) => Promise<IndexSummary>): Promise<IndexSummary | null> {
     const id = f.uri.toString();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Indexing notes in {0}', f.name), cancellable: true },
-      async (progress, token) => {
-        let last = 0;
-        const sub = this.service.onProgress((e) => {
-          if (e.folderId !== id || e.phase !== 'index' || !e.total) return;
-          const pct = (e.done / e.total) * 100;
-          progress.report({ increment: pct - last, message: `${e.done.toLocaleString()}/${e.total.toLocaleString()}` });
-          last = pct;
-        });
-        token.onCancellationRequested(() => void vscode.window.showInformationMessage(vscode.l10n.t('Indexing continues in the background; search works on what is indexed so far.')));
-        try {
-          return await run(id);
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    this.syncing.add(id);
+    this.activity.fire();
+    try {
+      const s = notify ? await this.withProgress(id, title, run) : await run();
+      this.log.info(`${f.name}: ${s.files} notes, ${s.chunks} passages (${s.embedded} embedded now), ${s.skipped} skipped, model ${s.model ?? 'none (keyword search only)'}`);
+      return s;
+    } catch (err) {
+      if (err instanceof vscode.CancellationError) {
+        this.log.info(`${f.name}: indexing cancelled by the user`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('Indexing of {0} cancelled. The notes indexed so far are searchable; the rest are indexed on the next start or with Rebuild Index.', f.name));
+      } else {
+        this.log.error(`${f.name}: indexing failed: ${(err as Error).message}`);
+      }
+      return null;
+    } finally {
+      this.syncing.delete(id);
+      this.activity.fire();
+    }
+  }
+
+  private withProgress<T>(folderId: string, title: string, run: (token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      let last = 0;
+      const sub = this.service.onProgress((e) => {
+        if (e.folderId !== folderId || e.phase !== 'index' || !e.total) return;
+        const pct = (e.done / e.total) * 100;
+        progress.report({ increment: pct - last, message: `${e.done.toLocaleString()}/${e.total.toLocaleString()}` });
+        last = pct;
+      });
+      try {
+        return await run(token);
+      } finally {
+        sub.dispose();
+      }
+    });
   }
 
   private onProgress(e: ProgressEvent): void {
     if (e.phase === 'done') this.progress.delete(e.folderId);
     else this.progress.set(e.folderId, e);
-    const active = [...this.progress.values()].filter((p) => p.phase === 'index' && p.total > 0);
-    if (active.length) {
-      const done = active.reduce((s, p) => s + p.done, 0);
-      const total = active.reduce((s, p) => s + p.total, 0);
-      this.statusItem.text = `$(sync~spin) ${vscode.l10n.t('Indexing {0}/{1}', done.toLocaleString('en-US'), total.toLocaleString('en-US'))}`;
-    } else if (e.phase === 'done') void this.refreshStatus();
+    this.activity.fire();
   }
 
-  private async refreshStatus(): Promise<void> {
-    try {
-      const s = await this.status();
-      const files = s.reduce((n, f) => n + f.files, 0);
-      const chunks = s.reduce((n, f) => n + f.chunks, 0);
-      this.statusItem.text = `$(search) ${vscode.l10n.t('{0} notes', files.toLocaleString('en-US'))}`;
-      const model = this.embedding?.state === 'ready' ? this.embedding.id : vscode.l10n.t('keyword search only (no embedding model)');
-      this.statusItem.tooltip = `${vscode.l10n.t('{0} notes, {1} passages', files, chunks)} — ${model}`;
-    } catch {
-      /* service restarting */
-    }
-  }
-
-  private queue(uri: vscode.Uri, kind: 'changed' | 'deleted'): void {
-    const loc = this.folderIdOf(uri);
-    if (!loc) return;
-    const b = this.batch(loc.id);
-    if (kind === 'changed') {
-      b.deleted.delete(loc.rel);
-      b.changed.add(loc.rel);
-    } else {
-      b.changed.delete(loc.rel);
-      b.deleted.add(loc.rel);
-    }
-    this.schedule();
-  }
-
-  private queueRename(from: vscode.Uri, to: vscode.Uri): void {
-    const a = this.folderIdOf(from);
-    const b = this.folderIdOf(to);
-    if (a && b && a.id === b.id) {
-      if (!/\.(md|markdown|mdx|txt)$/i.test(b.rel)) this.batch(a.id).deleted.add(a.rel);
-      else this.batch(a.id).renamed.push({ from: a.rel, to: b.rel });
-    } else {
-      if (a) this.batch(a.id).deleted.add(a.rel);
-      if (b) this.batch(b.id).changed.add(b.rel);
-    }
-    this.schedule();
-  }
-
-  private batch(id: string) {
-    let b = this.pending.get(id);
-    if (!b) this.pending.set(id, (b = { changed: new Set(), deleted: new Set(), renamed: [] }));
-    return b;
-  }
-
-  private schedule(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => void this.flush(), DEBOUNCE_MS);
+  private async onFolders(e: vscode.WorkspaceFoldersChangeEvent): Promise<void> {
+    await this.enqueue(async () => {
+      for (const f of e.removed) {
+        this.progress.delete(f.uri.toString());
+        await this.service.request(Requests.closeFolder, { folderId: f.uri.toString() }).catch((err) => this.log.warn(`closing ${f.name}: ${(err as Error).message}`));
+      }
+      for (const f of e.added) {
+        if (f.uri.scheme !== 'file') continue;
+        try {
+          const s = await this.service.request(Requests.openFolder, this.specOf(f));
+          await this.tracked(f, s.files === 0, vscode.l10n.t('Indexing notes in {0}', f.name), (token) => this.service.request(Requests.sync, { folderId: s.folderId }, token));
+        } catch (err) {
+          this.log.error(`could not open the index of ${f.uri.fsPath}: ${(err as Error).message}`);
+        }
+      }
+      this.changed.fire();
+    });
   }
 
   private async onConfig(e: vscode.ConfigurationChangeEvent): Promise<void> {
-    if (!e.affectsConfiguration(SECTION) && !e.affectsConfiguration('files.exclude')) return;
-    if (e.affectsConfiguration(`${SECTION}.embeddingModel`) || e.affectsConfiguration(`${SECTION}.pooling`)) {
+    const impact = configImpact(e);
+    if (impact === 'none') return;
+    if (e.affectsConfiguration('semanticNotes.crossEncoderModel') || e.affectsConfiguration('semanticNotes.modelsDirectory')) this.models.resetRerank();
+    if (impact === 'confirm-model') {
       const yes = vscode.l10n.t('Re-index');
-      const pick = await vscode.window.showInformationMessage(vscode.l10n.t('The embedding model changed. Re-index your notes with it now?'), yes, vscode.l10n.t('Later'));
-      if (pick !== yes) return;
+      const pick = await vscode.window.showInformationMessage(vscode.l10n.t('The embedding model or pooling changed. Re-index your notes with it now? Every note is embedded again.'), yes, vscode.l10n.t('Later'));
+      if (pick !== yes) {
+        this.log.info('embedding settings changed; re-indexing postponed (it happens on the next start)');
+        return;
+      }
     }
-    this.ready = this.ready.then(() => this.bringUp());
+    await this.enqueue(async () => {
+      try {
+        const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
+        this.models.setEmbedding(r.embedding);
+      } catch (err) {
+        this.log.error(`could not apply the settings: ${(err as Error).message}`);
+        return;
+      }
+      if (impact === 'confirm-model') await this.indexUnderNewModel();
+      else if (impact === 'sync') await this.syncAll(false);
+    });
   }
 
-  private storeDir(f: vscode.WorkspaceFolder): string {
-    const key = crypto.createHash('sha256').update(f.uri.toString()).digest('hex').slice(0, 16);
-    const base = this.ctx.storageUri ?? vscode.Uri.joinPath(this.ctx.globalStorageUri, 'workspaces');
-    return vscode.Uri.joinPath(base, 'index', key).fsPath;
+  /** After a model download: the service reopened the folders with the model; embed every note. */
+  reindexWithNewModel(): Promise<void> {
+    return this.enqueue(() => this.indexUnderNewModel());
+  }
+
+  private async indexUnderNewModel(): Promise<void> {
+    // Under a new model the folders open on an empty store: announce that full index.
+    for (const f of this.folders()) {
+      this.neverIndexed.add(f.uri.toString());
+      this.announced.delete(f.uri.toString());
+    }
+    await this.syncAll(true);
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch((err) => this.log.error(String((err as Error)?.stack ?? err)));
+    return run;
+  }
+
+  private specOf(f: vscode.WorkspaceFolder): FolderSpec {
+    const id = f.uri.toString();
+    const key = hash(id);
+    // Workspace storage when there is a workspace; otherwise global storage, keyed by the folder.
+    const base = this.ctx.storageUri ?? vscode.Uri.joinPath(this.ctx.globalStorageUri, 'folders', key);
+    return { id, root: f.uri.fsPath, storeDir: vscode.Uri.joinPath(base, 'index', key).fsPath };
   }
 
   dispose(): void {
-    clearTimeout(this.flushTimer);
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function hash(s: string): string {
+  return crypto.createHash('sha256').update(s).digest('hex').slice(0, 16);
 }

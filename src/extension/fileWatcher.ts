@@ -1,0 +1,123 @@
+// Follows note files on disk: create/change/delete from a FileSystemWatcher and renames from the
+// workspace, gathered per folder and sent as one applyChanges batch after a quiet ~500 ms.
+// Which files belong in the index (globs, files.exclude, .gitignore) is the service's call.
+import * as vscode from 'vscode';
+import type { FileChanges } from '../protocol/protocol';
+import { locate } from './results';
+
+export const NOTE_GLOB = '**/*.{md,markdown,mdx,txt}';
+const NOTE_FILE = /\.(md|markdown|mdx|txt)$/i;
+const DEBOUNCE_MS = 500;
+
+interface Batch {
+  changed: Set<string>;
+  deleted: Set<string>;
+  renamed: { from: string; to: string }[];
+}
+
+export class NoteWatcher implements vscode.Disposable {
+  private readonly pending = new Map<string, Batch>();
+  /** Folders where a whole directory moved: an incremental sync finds its notes (vectors reused). */
+  private readonly resync = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly apply: (changes: FileChanges[], resync: string[]) => Promise<void>, private readonly debounceMs = DEBOUNCE_MS) {
+    const watcher = vscode.workspace.createFileSystemWatcher(NOTE_GLOB);
+    // A folder deleted or moved in reports the folder only, not the notes in it: those events
+    // (any path that is not a note) make the folder sync, which finds what is gone or new.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => this.queue(u, 'changed')),
+      watcher.onDidChange((u) => this.queue(u, 'changed')),
+      watcher.onDidDelete((u) => this.queue(u, 'deleted')),
+      folders,
+      folders.onDidCreate((u) => !NOTE_FILE.test(u.path) && this.resyncIfFolder(u)),
+      folders.onDidDelete((u) => !NOTE_FILE.test(u.path) && this.queueResync(u)),
+      vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => this.queueRename(f.oldUri, f.newUri))),
+    );
+  }
+
+  /** Sends what is queued now instead of after the debounce (tests and rebuilds call it). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    const batches = [...this.pending].map(([folderId, b]): FileChanges => {
+      // The watcher also reports a rename as a delete and a create: the rename covers both.
+      const moved = new Set(b.renamed.flatMap((r) => [r.from, r.to]));
+      return { folderId, changed: [...b.changed].filter((p) => !moved.has(p)), deleted: [...b.deleted].filter((p) => !moved.has(p)), renamed: b.renamed };
+    });
+    const resync = [...this.resync];
+    this.pending.clear();
+    this.resync.clear();
+    if (batches.length || resync.length) await this.apply(batches, resync);
+  }
+
+  private queue(uri: vscode.Uri, kind: 'changed' | 'deleted'): void {
+    const loc = locate(uri);
+    if (!loc) return;
+    const b = this.batch(loc.folderId);
+    if (kind === 'changed') {
+      b.deleted.delete(loc.rel);
+      b.changed.add(loc.rel);
+    } else {
+      b.changed.delete(loc.rel);
+      b.deleted.add(loc.rel);
+    }
+    this.schedule();
+  }
+
+  private queueRename(from: vscode.Uri, to: vscode.Uri): void {
+    const a = locate(from);
+    const b = locate(to);
+    const fromNote = NOTE_FILE.test(from.path);
+    const toNote = NOTE_FILE.test(to.path);
+    if (a && b && a.folderId === b.folderId && fromNote && toNote) {
+      // Same folder: the service moves the passages and keeps their vectors.
+      const batch = this.batch(a.folderId);
+      batch.changed.delete(b.rel);
+      batch.deleted.delete(a.rel);
+      batch.renamed.push({ from: a.rel, to: b.rel });
+    } else if (!fromNote && !toNote) {
+      // Maybe a folder of notes moved: then an incremental sync finds them under the new name.
+      if (a) this.queueResync(from);
+      this.resyncIfFolder(to);
+      return;
+    } else {
+      if (a && fromNote) this.batch(a.folderId).deleted.add(a.rel);
+      if (b && toNote) this.batch(b.folderId).changed.add(b.rel);
+    }
+    this.schedule();
+  }
+
+  private queueResync(uri: vscode.Uri): void {
+    const loc = locate(uri);
+    // Dot folders (.git, .vscode, …) hold no notes the walker would index.
+    if (!loc || loc.rel.split('/').some((p) => p.startsWith('.'))) return;
+    this.resync.add(loc.folderId);
+    this.schedule();
+  }
+
+  private resyncIfFolder(uri: vscode.Uri): void {
+    void vscode.workspace.fs.stat(uri).then(
+      (s) => s.type & vscode.FileType.Directory && this.queueResync(uri),
+      () => undefined,
+    );
+  }
+
+  private batch(folderId: string): Batch {
+    let b = this.pending.get(folderId);
+    if (!b) this.pending.set(folderId, (b = { changed: new Set(), deleted: new Set(), renamed: [] }));
+    return b;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+}
