@@ -1,27 +1,38 @@
-// "Search Notes": a quick pick whose results follow the query as it is typed (debounced), with
-// buttons switching the ranking mode and the cross-encoder rerank.
+// "Search Notes": a quick pick whose results follow the query as it is typed (debounced ~200 ms,
+// the previous request cancelled), with buttons switching the ranking mode and rerank. Each item
+// shows the heading breadcrumb, the file and line with the score, and the snippet; Enter opens
+// the note at the passage.
 import * as vscode from 'vscode';
-import { Requests, type FolderHit, type SearchMode } from '../../protocol/protocol';
-import { openHit } from '../results';
-import type { ServiceClient } from '../serviceClient';
+import type { FolderHit, SearchMode } from '../../protocol/protocol';
+import type { ModelStatus } from '../modelStatus';
+import type { Queries } from '../queries';
+import { hitTitle } from '../results';
 import { uiSettings } from '../settings';
-import type { WorkspaceIndex } from '../workspaceIndex';
 
-const MODES: SearchMode[] = ['hybrid', 'semantic', 'keyword'];
+export const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keyword'];
+const DEBOUNCE_MS = 200;
 
 interface HitItem extends vscode.QuickPickItem {
-  hit: FolderHit;
+  hit?: FolderHit;
 }
 
-export function search(service: ServiceClient, params: { query: string; mode?: SearchMode; rerank?: boolean; k?: number }, token?: vscode.CancellationToken): Promise<FolderHit[]> {
-  const ui = uiSettings();
-  return service.request(Requests.search, { query: params.query, mode: params.mode ?? ui.defaultMode, rerank: params.rerank ?? ui.rerank, k: params.k ?? ui.resultCount }, token);
+export function modeName(m: SearchMode): string {
+  return m === 'hybrid' ? vscode.l10n.t('hybrid') : m === 'semantic' ? vscode.l10n.t('semantic') : vscode.l10n.t('keyword');
 }
 
-export function showSearchQuickPick(service: ServiceClient, index: WorkspaceIndex, initial = ''): void {
+/** The open quick pick's state, for tests. */
+export interface SearchPickState {
+  readonly quickPick: vscode.QuickPick<vscode.QuickPickItem>;
+  mode: SearchMode;
+  rerank: boolean;
+  /** Settles with the hits of the latest query once they are shown. */
+  settled(): Promise<FolderHit[]>;
+  toggleMode(): void;
+  toggleRerank(): void;
+}
+
+export function showSearchQuickPick(queries: Queries, models: ModelStatus, initial = ''): SearchPickState {
   const ui = uiSettings();
-  let mode: SearchMode = ui.defaultMode;
-  let rerank = ui.rerank;
   const qp = vscode.window.createQuickPick<HitItem>();
   qp.placeholder = vscode.l10n.t('Search notes by meaning or keywords');
   qp.matchOnDescription = false;
@@ -29,57 +40,101 @@ export function showSearchQuickPick(service: ServiceClient, index: WorkspaceInde
   qp.value = initial;
   let timer: NodeJS.Timeout | undefined;
   let cts: vscode.CancellationTokenSource | undefined;
+  let latest: Promise<FolderHit[]> = Promise.resolve([]);
+  let shown: FolderHit[] = [];
 
-  const buttons = () => {
-    qp.title = vscode.l10n.t('Semantic Notes — {0}{1}', modeName(mode), rerank ? vscode.l10n.t(' + rerank') : '');
-    qp.buttons = [
-      { iconPath: new vscode.ThemeIcon(mode === 'hybrid' ? 'layers-active' : mode === 'semantic' ? 'sparkle' : 'symbol-text'), tooltip: vscode.l10n.t('Mode: {0} (click to switch)', modeName(mode)) },
-      { iconPath: new vscode.ThemeIcon(rerank ? 'pass-filled' : 'circle-large-outline'), tooltip: rerank ? vscode.l10n.t('Rerank on (click to turn off)') : vscode.l10n.t('Rerank off (click to turn on)') },
-    ];
+  const state: SearchPickState = {
+    quickPick: qp,
+    mode: ui.defaultMode,
+    rerank: ui.rerank,
+    settled: async () => {
+      let seen: Promise<FolderHit[]>;
+      do {
+        seen = latest;
+        await seen.catch(() => undefined);
+      } while (seen !== latest);
+      return shown;
+    },
+    toggleMode: () => {
+      state.mode = MODES[(MODES.indexOf(state.mode) + 1) % MODES.length];
+      refreshButtons();
+      run(0);
+    },
+    toggleRerank: () => {
+      state.rerank = !state.rerank;
+      refreshButtons();
+      run(0);
+    },
   };
-  const run = () => {
+
+  const modeButton = (): vscode.QuickInputButton => ({
+    iconPath: new vscode.ThemeIcon(state.mode === 'hybrid' ? 'layers' : state.mode === 'semantic' ? 'sparkle' : 'symbol-key'),
+    tooltip: vscode.l10n.t('Mode: {0} (click to switch to {1})', modeName(state.mode), modeName(MODES[(MODES.indexOf(state.mode) + 1) % MODES.length])),
+  });
+  const rerankButton = (): vscode.QuickInputButton => ({
+    iconPath: new vscode.ThemeIcon(state.rerank ? 'pass-filled' : 'circle-large-outline'),
+    tooltip: state.rerank ? vscode.l10n.t('Rerank on (click to turn off)') : vscode.l10n.t('Rerank off (click to turn on)'),
+  });
+  const refreshButtons = () => {
+    qp.title = vscode.l10n.t('Search Notes — {0}', modeName(state.mode)) + (state.rerank ? ` + ${vscode.l10n.t('rerank')}` : '');
+    qp.buttons = [modeButton(), rerankButton()];
+  };
+
+  const run = (delay = DEBOUNCE_MS) => {
     clearTimeout(timer);
     cts?.cancel();
+    cts?.dispose();
+    cts = undefined;
     const query = qp.value.trim();
     if (!query) {
       qp.items = [];
+      qp.busy = false;
+      shown = [];
+      latest = Promise.resolve([]);
       return;
     }
-    timer = setTimeout(async () => {
-      cts = new vscode.CancellationTokenSource();
-      const token = cts.token;
-      qp.busy = true;
-      try {
-        const hits = await search(service, { query, mode, rerank }, token);
-        if (token.isCancellationRequested) return;
-        // Items are labelled with the query so the quick pick's own filter keeps them all.
-        qp.items = hits.map((h) => ({
-          label: `$(note) ${h.heading || h.path}`,
-          description: `${h.path}:${h.startLine}  ·  ${h.score.toFixed(3)}`,
-          detail: h.snippet,
-          alwaysShow: true,
-          hit: h,
-        }));
-        if (hits.length === 0) qp.items = [];
-      } catch (err) {
-        if (!token.isCancellationRequested) qp.items = [{ label: `$(warning) ${(err as Error).message}`, alwaysShow: true, hit: undefined as never }];
-      } finally {
-        if (!token.isCancellationRequested) qp.busy = false;
-      }
-    }, 200);
+    const source = (cts = new vscode.CancellationTokenSource());
+    latest = new Promise<FolderHit[]>((resolve) => {
+      timer = setTimeout(async () => {
+        qp.busy = true;
+        try {
+          const hits = await queries.search({ query, mode: state.mode, rerank: state.rerank }, source.token);
+          if (source.token.isCancellationRequested) return resolve(shown);
+          shown = hits;
+          const notice = models.searchNotice(state.mode, state.rerank);
+          const items: HitItem[] = [];
+          if (notice) items.push({ label: `$(info) ${notice}`, alwaysShow: true });
+          if (!hits.length) items.push({ label: vscode.l10n.t('No results.'), alwaysShow: true });
+          for (const h of hits) {
+            items.push({
+              label: `$(note) ${hitTitle(h)}`,
+              description: `${h.path}:${h.startLine} · ${h.score.toFixed(3)}`,
+              detail: h.snippet,
+              // The quick pick's own fuzzy filter must not hide results found by meaning.
+              alwaysShow: true,
+              hit: h,
+            });
+          }
+          qp.items = items;
+          if (hits.length) qp.activeItems = [items.find((i) => i.hit)!];
+        } catch (err) {
+          if (!(err instanceof vscode.CancellationError)) qp.items = [{ label: `$(warning) ${(err as Error).message}`, alwaysShow: true }];
+        } finally {
+          if (!source.token.isCancellationRequested) qp.busy = false;
+          resolve(shown);
+        }
+      }, delay);
+    });
   };
-  buttons();
-  qp.onDidChangeValue(run);
-  qp.onDidTriggerButton((b) => {
-    if (b === qp.buttons[0]) mode = MODES[(MODES.indexOf(mode) + 1) % MODES.length];
-    else rerank = !rerank;
-    buttons();
-    run();
-  });
+
+  refreshButtons();
+  qp.onDidChangeValue(() => run());
+  qp.onDidTriggerButton((b) => (b === qp.buttons[0] ? state.toggleMode() : state.toggleRerank()));
   qp.onDidAccept(() => {
-    const item = qp.selectedItems[0];
-    if (item?.hit) void openHit(index, item.hit);
+    const hit = qp.selectedItems[0]?.hit ?? qp.activeItems[0]?.hit;
+    if (!hit) return;
     qp.hide();
+    void queries.results.open(hit);
   });
   qp.onDidHide(() => {
     cts?.cancel();
@@ -87,9 +142,6 @@ export function showSearchQuickPick(service: ServiceClient, index: WorkspaceInde
     qp.dispose();
   });
   qp.show();
-  if (initial) run();
-}
-
-function modeName(m: SearchMode): string {
-  return m === 'hybrid' ? vscode.l10n.t('hybrid') : m === 'semantic' ? vscode.l10n.t('semantic') : vscode.l10n.t('keyword');
+  if (initial) run(0);
+  return state;
 }
