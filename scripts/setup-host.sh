@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the extension-host tests (test/host/*.test.ts) need on a Debian machine whose only
 # network is the npm registry and apt:
-#   - apt: chromium (driven by playwright-core), ripgrep (VS Code's search binary) and libkrb5-dev
-#     (code-server's kerberos module builds against it); skipped when already installed;
+#   - apt: chromium (driven by playwright-core), fonts-liberation (a Recommends of chromium, named
+#     so that screenshots render the same with --no-install-recommends), ripgrep (VS Code's search
+#     binary) and libkrb5-dev (code-server's kerberos module builds against it); skipped when
+#     already installed;
 #   - code-server 4.100.3 (= VS Code 1.100.3; newer ones need Node 24) with npm into its own prefix
 #     .tools/code-server/ (gitignored), not the project's node_modules.
 # Idempotent: when everything is present a run only checks (about a second). Fails loudly.
@@ -28,7 +30,8 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 
 # 1. Debian packages.
 need=()
-for pkg in chromium ripgrep libkrb5-dev; do
+APT_PACKAGES=(chromium fonts-liberation ripgrep libkrb5-dev)
+for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -42,7 +45,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null \
     || die "apt-get install ${need[*]} failed"
 else
-  say "apt packages present (chromium, ripgrep, libkrb5-dev)"
+  say "apt packages present (${APT_PACKAGES[*]})"
 fi
 [ -x /usr/bin/chromium ] || die "/usr/bin/chromium is missing after installing the chromium package"
 command -v rg >/dev/null || die "rg is missing after installing the ripgrep package"
@@ -85,10 +88,13 @@ cat > "$PREFIX/package.json" <<'JSON'
 JSON
 (
   cd "$PREFIX"
-  npm_config_unsafe_perm=true npm_config_yes=true npm install --no-audit --no-fund --no-update-notifier \
+  # Bounded: a registry that stops answering must fail the run, not hang CI.
+  # npm_config_unsafe_perm: npm 11 warns it is unknown, but code-server's postinstall.sh refuses to
+  # run as root without it ("Please pass --unsafe-perm").
+  npm_config_unsafe_perm=true npm_config_yes=true timeout 600 npm install --no-audit --no-fund --no-update-notifier \
     "code-server@$CODE_SERVER_VERSION" >npm-install.log 2>&1
 ) || {
-  echo "setup-host: ERROR: npm install code-server@$CODE_SERVER_VERSION failed; last lines of $PREFIX/npm-install.log:" >&2
+  echo "setup-host: ERROR: npm install code-server@$CODE_SERVER_VERSION failed or took over 10 min; last lines of $PREFIX/npm-install.log:" >&2
   tail -40 "$PREFIX/npm-install.log" >&2
   exit 1
 }
