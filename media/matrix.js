@@ -1,44 +1,73 @@
-// Similarity matrix panel: sentences in a textarea, an N×N heatmap table out. Sentences are
-// rendered with textContent; colours are set through the CSSOM, which the CSP allows.
+// Similarity matrix panel: sentences in a textarea, an N×N heatmap table out. Sentences are set
+// with textContent; cell colours go through the CSSOM (element.style), which the CSP allows.
+// @ts-check
 (function () {
+  // @ts-ignore acquireVsCodeApi is provided by the webview host
   const vscode = acquireVsCodeApi();
-  const S = JSON.parse(document.body.dataset.strings);
+  const S = JSON.parse(document.body.dataset.strings || '{}');
+  /** @param {string} tag @param {string} [cls] @param {string} [text] */
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
-  const area = el('textarea'); area.placeholder = S.placeholder; area.setAttribute('aria-label', S.placeholder);
-  area.value = (vscode.getState() || {}).text || 'The weather is lovely today.\nIt\'s so sunny outside!\nHe drove to the stadium.';
-  const pooling = el('select'); for (const p of ['mean', 'cls', 'max']) { const o = el('option', '', p.toUpperCase() === 'CLS' ? 'CLS' : p); o.value = p; pooling.append(o); }
-  const metric = el('select'); for (const p of ['cosine', 'euclidean', 'dot']) { const o = el('option', '', p); o.value = p; metric.append(o); }
+  const saved = vscode.getState() || {};
+
+  const area = /** @type {HTMLTextAreaElement} */ (el('textarea'));
+  area.placeholder = S.placeholder; area.setAttribute('aria-label', S.placeholder);
+  area.value = typeof saved.text === 'string' ? saved.text : 'The weather is lovely today.\nIt\'s so sunny outside!\nHe drove to the stadium.';
+  const pooling = /** @type {HTMLSelectElement} */ (el('select')); pooling.setAttribute('aria-label', S.pooling);
+  for (const [v, label] of [['mean', 'mean'], ['cls', 'CLS'], ['max', 'max']]) { const o = /** @type {HTMLOptionElement} */ (el('option', '', label)); o.value = v; pooling.append(o); }
+  const metric = /** @type {HTMLSelectElement} */ (el('select')); metric.setAttribute('aria-label', S.metric);
+  for (const v of ['cosine', 'euclidean', 'dot']) { const o = /** @type {HTMLOptionElement} */ (el('option', '', S[v] || v)); o.value = v; metric.append(o); }
+  if (saved.pooling) pooling.value = saved.pooling;
+  if (saved.metric) metric.value = saved.metric;
   const button = el('button', '', S.compute);
   const row = el('div', 'row'); row.append(el('span', 'muted', S.pooling), pooling, el('span', 'muted', S.metric), metric, button);
-  const error = el('div', 'error'); error.hidden = true;
-  const out = el('div');
+  const error = el('div', 'error'); error.hidden = true; error.setAttribute('role', 'alert');
   const info = el('div', 'muted');
+  const out = el('div', 'matrix-box');
   document.body.append(area, row, error, info, out);
-  const compute = () => { vscode.setState({ text: area.value }); vscode.postMessage({ type: 'compute', texts: area.value.split('\n').map((s) => s.trim()).filter(Boolean).slice(0, 64), pooling: pooling.value, metric: metric.value }); };
-  button.addEventListener('click', compute); pooling.addEventListener('change', compute); metric.addEventListener('change', compute);
+
+  const lines = () => area.value.split('\n').map((s) => s.trim()).filter(Boolean).slice(0, 64).map((s) => s.slice(0, 2000));
+  const save = () => vscode.setState({ text: area.value, pooling: pooling.value, metric: metric.value });
+  const compute = () => { save(); const texts = lines(); if (texts.length) vscode.postMessage({ type: 'compute', texts, pooling: pooling.value, metric: metric.value }); };
+  button.addEventListener('click', compute);
+  pooling.addEventListener('change', compute);
+  metric.addEventListener('change', compute);
+  area.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compute(); });
 
   window.addEventListener('message', (ev) => {
     const m = ev.data;
-    if (m.type === 'setTexts') { area.value = m.texts.join('\n'); compute(); }
-    if (m.type === 'error') { error.hidden = false; error.textContent = m.message; }
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'setTexts' && Array.isArray(m.texts)) { area.value = m.texts.map(String).join('\n'); save(); return; }
+    if (m.type === 'busy') { area.value = m.texts.map(String).join('\n'); pooling.value = m.pooling; metric.value = m.metric; save(); out.classList.add('stale'); return; }
+    if (m.type === 'error') { error.hidden = false; error.textContent = String(m.message); out.classList.remove('stale'); return; }
     if (m.type !== 'result') return;
-    error.hidden = true;
+    error.hidden = true; out.classList.remove('stale');
     const r = m.result;
-    pooling.value = r.pooling; metric.value = r.metric;
-    info.textContent = `${r.model} · ${r.pooling} · ${r.metric}`;
-    const vals = r.matrix.flat();
+    pooling.value = r.pooling; metric.value = r.metric; save();
+    info.textContent = `${r.model} · ${r.pooling === 'cls' ? 'CLS' : r.pooling} · ${S[r.metric] || r.metric} · ${S.closer}`;
+    /** @type {number[]} */ const vals = r.matrix.flat();
     const lo = Math.min(...vals), hi = Math.max(...vals);
-    const closer = r.metric === 'euclidean' ? (v) => (hi - v) / (hi - lo || 1) : (v) => (v - lo) / (hi - lo || 1);
+    // Euclidean is a distance: smaller is closer, so the scale is reversed.
+    /** @param {number} v */
+    const closeness = (v) => (r.metric === 'euclidean' ? (hi - v) : (v - lo)) / (hi - lo || 1);
     const table = el('table', 'matrix');
     const head = el('tr'); head.append(el('th'));
-    r.texts.forEach((_, j) => head.append(el('th', '', String(j + 1))));
+    r.texts.forEach((/** @type {string} */ t, /** @type {number} */ j) => { const th = el('th', '', String(j + 1)); th.title = t; head.append(th); });
     table.append(head);
-    r.matrix.forEach((rowVals, i) => {
+    r.matrix.forEach((/** @type {number[]} */ rowVals, /** @type {number} */ i) => {
       const tr = el('tr');
       const th = el('th', 'rowhead', `${i + 1}. ${r.texts[i]}`); th.title = r.texts[i]; tr.append(th);
-      rowVals.forEach((v) => { const td = el('td', '', v.toFixed(3)); td.style.backgroundColor = `rgba(64, 128, 255, ${(0.1 + 0.8 * closer(v)).toFixed(2)})`; tr.append(td); });
+      rowVals.forEach((v, j) => {
+        const c = closeness(v);
+        const td = el('td', c > 0.6 ? 'strong' : '', v.toFixed(3));
+        td.title = `${i + 1} ↔ ${j + 1}: ${v.toFixed(4)}`;
+        td.style.backgroundColor = `rgba(0, 122, 204, ${(0.08 + 0.82 * c).toFixed(2)})`;
+        tr.append(td);
+      });
       table.append(tr);
     });
     out.replaceChildren(table);
+    const injected = out.querySelectorAll('script, img, iframe, object, embed, a, style, link, svg, form, input, textarea').length;
+    vscode.postMessage({ type: 'rendered', injected, text: (out.textContent || '').slice(0, 20000) });
   });
+  vscode.postMessage({ type: 'ready' });
 })();

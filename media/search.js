@@ -1,32 +1,59 @@
-// Sidebar search view. All note text is inserted with textContent (never innerHTML), so markup
-// inside a note shows as text.
+// Sidebar search view. Note text is only ever inserted as text nodes (textContent), never parsed
+// as HTML, so markup inside a note shows as the characters it is.
+// @ts-check
 (function () {
+  // @ts-ignore acquireVsCodeApi is provided by the webview host
   const vscode = acquireVsCodeApi();
-  const S = JSON.parse(document.body.dataset.strings);
+  const S = JSON.parse(document.body.dataset.strings || '{}');
+  /** @param {string} tag @param {string} [cls] @param {string} [text] */
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
   const state = vscode.getState() || { query: '', mode: S.mode || 'hybrid', rerank: !!S.rerankOn };
 
-  const input = el('input'); input.type = 'text'; input.placeholder = S.placeholder; input.value = state.query; input.setAttribute('aria-label', S.placeholder);
-  const mode = el('select'); for (const m of ['hybrid', 'semantic', 'keyword']) { const o = el('option', '', S[m]); o.value = m; mode.append(o); } mode.value = state.mode;
-  const rerankBox = el('input'); rerankBox.type = 'checkbox'; rerankBox.checked = state.rerank; rerankBox.id = 'rerank';
-  const rerankLabel = el('label', '', S.rerank); rerankLabel.htmlFor = 'rerank';
+  const input = /** @type {HTMLInputElement} */ (el('input'));
+  input.type = 'search'; input.placeholder = S.placeholder; input.value = state.query; input.setAttribute('aria-label', S.placeholder);
+  const mode = /** @type {HTMLSelectElement} */ (el('select'));
+  mode.setAttribute('aria-label', S.modeLabel);
+  for (const m of ['hybrid', 'semantic', 'keyword']) { const o = /** @type {HTMLOptionElement} */ (el('option', '', S[m])); o.value = m; mode.append(o); }
+  mode.value = state.mode;
+  const rerankBox = /** @type {HTMLInputElement} */ (el('input')); rerankBox.type = 'checkbox'; rerankBox.checked = state.rerank; rerankBox.id = 'rerank';
+  const rerankLabel = /** @type {HTMLLabelElement} */ (el('label', '', S.rerank)); rerankLabel.htmlFor = 'rerank';
   const row = el('div', 'row'); row.append(mode, rerankBox, rerankLabel);
-  const error = el('div', 'error'); error.hidden = true;
-  const list = el('ul', 'results'); list.setAttribute('role', 'listbox');
-  document.body.append(input, row, error, list);
+  const notice = el('div', 'notice'); notice.hidden = true;
+  const error = el('div', 'error'); error.hidden = true; error.setAttribute('role', 'alert');
+  const list = el('ul', 'results'); list.setAttribute('role', 'listbox'); list.setAttribute('aria-label', S.hint);
+  document.body.append(input, row, notice, error, list);
 
-  let timer; let active = -1;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ let timer;
+  let active = -1;
   const save = () => vscode.setState({ query: input.value, mode: mode.value, rerank: rerankBox.checked });
-  const send = () => { clearTimeout(timer); save(); timer = setTimeout(() => vscode.postMessage({ type: 'search', query: input.value, mode: mode.value, rerank: rerankBox.checked }), 200); };
-  input.addEventListener('input', send); mode.addEventListener('change', send); rerankBox.addEventListener('change', send);
-  const setActive = (i) => { const items = list.children; if (!items.length) return; active = Math.max(0, Math.min(items.length - 1, i)); [...items].forEach((li, j) => li.classList.toggle('active', j === active)); items[active].focus(); };
+  const send = (delay = 200) => {
+    clearTimeout(timer); save();
+    timer = setTimeout(() => vscode.postMessage({ type: 'search', query: input.value.slice(0, 2000), mode: mode.value, rerank: rerankBox.checked }), delay);
+  };
+  input.addEventListener('input', () => send());
+  mode.addEventListener('change', () => send(0));
+  rerankBox.addEventListener('change', () => send(0));
+
+  const items = () => /** @type {HTMLElement[]} */ ([...list.querySelectorAll('li.hit')]);
+  /** @param {number} i */
+  const setActive = (i) => {
+    const all = items(); if (!all.length) return;
+    active = Math.max(0, Math.min(all.length - 1, i));
+    all.forEach((li, j) => { li.classList.toggle('active', j === active); li.setAttribute('aria-selected', String(j === active)); });
+    all[active].focus();
+  };
+  /** @param {number} i */
+  const open = (i) => vscode.postMessage({ type: 'open', index: i });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); if (active <= 0) { active = -1; input.focus(); } else setActive(active - 1); }
-    else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); vscode.postMessage({ type: 'open', index: active }); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); if (active <= 0) { active = -1; items().forEach((li) => li.classList.remove('active')); input.focus(); } else setActive(active - 1); }
+    else if (e.key === 'Enter') {
+      if (active >= 0) { e.preventDefault(); open(active); }
+      else if (document.activeElement === input && items().length) { e.preventDefault(); open(0); }
+    }
   });
 
-  // Query words highlighted with <mark> elements built node by node.
+  /** Query words highlighted with <mark> elements built node by node. @param {string} text @param {string} query */
   function highlighted(text, query) {
     const frag = document.createDocumentFragment();
     const words = query.toLowerCase().split(/[\s\p{P}]+/u).filter((w) => w.length > 1);
@@ -34,7 +61,7 @@
     let i = 0;
     while (i < text.length) {
       let best = -1, len = 0;
-      for (const w of words) { const j = lower.indexOf(w, i); if (j >= 0 && (best < 0 || j < best)) { best = j; len = w.length; } }
+      for (const w of words) { const j = lower.indexOf(w, i); if (j >= 0 && (best < 0 || j < best || (j === best && w.length > len))) { best = j; len = w.length; } }
       if (best < 0) { frag.append(document.createTextNode(text.slice(i))); break; }
       frag.append(document.createTextNode(text.slice(i, best)), el('mark', '', text.slice(best, best + len)));
       i = best + len;
@@ -44,19 +71,33 @@
 
   window.addEventListener('message', (ev) => {
     const m = ev.data;
-    if (m.type === 'setQuery') { input.value = m.query; send(); }
-    if (m.type === 'error') { error.hidden = false; error.textContent = m.message; }
-    if (m.type !== 'results') return;
-    error.hidden = true; list.replaceChildren(); active = -1;
-    if (m.query && input.value !== m.query && document.activeElement !== input) { input.value = m.query; save(); }
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'setQuery' && typeof m.query === 'string') { input.value = m.query; input.focus(); send(0); return; }
+    if (m.type === 'error') { error.hidden = false; error.textContent = String(m.message); return; }
+    if (m.type !== 'results' || !Array.isArray(m.hits)) return;
+    error.hidden = true;
+    notice.hidden = !m.notice; notice.textContent = m.notice || '';
+    // The controls show what the results were ranked with.
+    if (m.query) {
+      mode.value = m.mode; rerankBox.checked = !!m.rerank;
+      if (document.activeElement !== input && input.value.trim() !== m.query) input.value = m.query;
+      save();
+    }
+    list.replaceChildren(); active = -1;
     if (!m.hits.length && m.query) list.append(el('li', 'muted', S.none));
-    m.hits.forEach((h, i) => {
-      const li = el('li'); li.tabIndex = 0; li.setAttribute('role', 'option');
-      li.append(el('div', 'heading', h.heading || h.path), el('div', 'path', `${h.path}:${h.startLine} · ${h.score.toFixed(3)}`));
-      const snip = el('div', 'snippet'); snip.append(highlighted(h.snippet, m.query)); li.append(snip);
-      li.addEventListener('click', () => vscode.postMessage({ type: 'open', index: i }));
+    m.hits.forEach((/** @type {any} */ h, /** @type {number} */ i) => {
+      const li = el('li', 'hit'); li.tabIndex = -1; li.setAttribute('role', 'option');
+      const head = el('div', 'heading', String(h.heading || h.path));
+      const where = el('div', 'path', `${h.path}:${h.startLine} · ${Number(h.score).toFixed(3)}`);
+      const snip = el('div', 'snippet'); snip.append(highlighted(String(h.snippet), String(m.query)));
+      li.append(head, where, snip);
+      li.addEventListener('click', () => { setActive(i); open(i); });
       list.append(li);
     });
+    // Tell the extension what was rendered: the tests check that no note text became markup.
+    const injected = list.querySelectorAll('script, img, iframe, object, embed, a, style, link, svg, form, input, textarea').length;
+    vscode.postMessage({ type: 'rendered', injected, text: (list.textContent || '').slice(0, 20000) });
   });
-  if (state.query) send();
+  vscode.postMessage({ type: 'ready' });
+  if (state.query) send(0);
 })();

@@ -1,30 +1,32 @@
 // The page shell shared by every webview: a strict Content-Security-Policy with a fresh nonce,
-// scripts and styles only from the extension's media/ folder, nothing remote. Note text never
-// goes into this HTML; the scripts render it with textContent.
+// one script and one stylesheet from the extension's media/ folder, nothing remote. Note text
+// never goes into this HTML: the scripts receive it in messages and render it with textContent.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+  return { enableScripts: true, enableCommandUris: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+}
+
+export function csp(webview: vscode.Webview, nonce: string): string {
+  return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
 }
 
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri, script: string, title: string, strings: Record<string, string>): string {
-  const nonce = crypto.randomBytes(16).toString('base64');
+  const nonce = crypto.randomBytes(18).toString('base64');
   const media = (f: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', f)).toString();
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${webview.cspSource}`, `img-src ${webview.cspSource} data:`, `font-src ${webview.cspSource}`].join('; ');
-  // Localised UI strings travel as JSON in a data attribute, escaped for HTML.
-  const data = escapeHtml(JSON.stringify(strings));
+  // Localised strings travel as JSON in a data attribute, escaped for HTML.
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${csp(webview, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('style.css')}">
+<link rel="stylesheet" href="${escapeHtml(media('style.css'))}">
 <title>${escapeHtml(title)}</title>
 </head>
-<body data-strings="${data}">
-<script nonce="${nonce}" src="${media(script)}"></script>
+<body data-strings="${escapeHtml(JSON.stringify(strings))}">
+<script nonce="${nonce}" src="${escapeHtml(media(script))}"></script>
 </body>
 </html>`;
 }
@@ -33,9 +35,25 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Messages from a webview are untrusted: check the shape before acting on one. */
-export function isMessage<T extends { type: string }>(m: unknown, type: T['type'], check: (m: Record<string, unknown>) => boolean = () => true): m is T {
-  return typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type && check(m as Record<string, unknown>);
+// Messages from a webview are untrusted input: each is checked for its type and fields.
+type Check = (m: Record<string, unknown>) => boolean;
+
+export function isMessage<T extends { type: string }>(m: unknown, type: T['type'], check: Check = () => true): m is T {
+  return typeof m === 'object' && m !== null && !Array.isArray(m) && (m as { type?: unknown }).type === type && check(m as Record<string, unknown>);
 }
 
 export const isShortString = (v: unknown, max = 10_000): v is string => typeof v === 'string' && v.length <= max;
+export const isIndex = (v: unknown, below: number): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < below;
+export const isOneOf = <T extends string>(v: unknown, values: readonly T[]): v is T => typeof v === 'string' && (values as readonly string[]).includes(v);
+
+/** What a webview reports after it rendered note text (tests check no markup became elements). */
+export interface RenderReport {
+  /** Elements the page would only have if note text had been parsed as HTML. */
+  injected: number;
+  /** The rendered text of the results (first 20,000 characters). */
+  text: string;
+}
+
+export function isRenderReport(m: unknown): m is { type: 'rendered' } & RenderReport {
+  return isMessage(m, 'rendered', (x) => Number.isInteger(x.injected) && isShortString(x.text, 20_000));
+}

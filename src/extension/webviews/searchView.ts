@@ -1,67 +1,107 @@
-// The sidebar search view: query box, mode and rerank toggles, results with highlighted
-// snippets, keyboard navigation; choosing a result opens it at its line.
+// The sidebar search view (a WebviewView): query box, mode and rerank toggles, results with
+// highlighted snippets, keyboard navigation; choosing a result opens the note at its line. The
+// page can only name a result by its position in the list it was sent, so it opens nothing else.
 import * as vscode from 'vscode';
 import type { FolderHit, SearchMode } from '../../protocol/protocol';
-import { search } from '../commands/searchQuickPick';
-import { openHit } from '../results';
-import type { ServiceClient } from '../serviceClient';
+import { MODES, modeName } from '../commands/searchQuickPick';
+import type { ModelStatus } from '../modelStatus';
+import type { Queries } from '../queries';
 import { uiSettings } from '../settings';
-import type { WorkspaceIndex } from '../workspaceIndex';
-import { isMessage, isShortString, pageHtml, webviewOptions } from './html';
+import { PageChannel } from './channel';
+import { isIndex, isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
-export class SearchViewProvider implements vscode.WebviewViewProvider {
-  static readonly viewType = 'semanticNotes.searchView';
+type ResultsMessage = { type: 'results'; query: string; mode: SearchMode; rerank: boolean; notice: string; hits: Pick<FolderHit, 'path' | 'startLine' | 'heading' | 'score' | 'snippet'>[] };
+
+export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = 'semanticNotes.searchView';
   private view: vscode.WebviewView | undefined;
+  private channel: PageChannel | undefined;
   private results: FolderHit[] = [];
-  private seq = 0;
+  private last: ResultsMessage | null = null;
+  private cts: vscode.CancellationTokenSource | undefined;
+  /** The page as last set (tests check its CSP). */
+  html = '';
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly index: WorkspaceIndex) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly queries: Queries, private readonly models: ModelStatus) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.channel?.dispose();
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     const ui = uiSettings();
-    view.webview.html = pageHtml(view.webview, this.extensionUri, 'search.js', vscode.l10n.t('Search'), {
+    const strings: Record<string, string> = {
       placeholder: vscode.l10n.t('Search notes by meaning or keywords'),
-      hybrid: vscode.l10n.t('hybrid'),
-      semantic: vscode.l10n.t('semantic'),
-      keyword: vscode.l10n.t('keyword'),
+      modeLabel: vscode.l10n.t('Mode'),
       rerank: vscode.l10n.t('Rerank'),
       none: vscode.l10n.t('No results.'),
+      hint: vscode.l10n.t('↑/↓ to move, Enter to open'),
       mode: ui.defaultMode,
       rerankOn: ui.rerank ? '1' : '',
+    };
+    for (const m of MODES) strings[m] = modeName(m);
+    const channel = (this.channel = new PageChannel(view.webview, (m) => this.onMessage(m)));
+    view.webview.html = this.html = pageHtml(view.webview, this.extensionUri, 'search.js', vscode.l10n.t('Search'), strings);
+    // A (re)loaded page shows the last results again.
+    if (this.last) void channel.post(this.last);
+    view.onDidDispose(() => {
+      channel.dispose();
+      if (this.view === view) this.view = this.channel = undefined;
     });
-    view.webview.onDidReceiveMessage((m) => void this.onMessage(m));
   }
 
-  /** Runs a search in the view (also used by tests). */
+  /** Runs a search and shows it in the view (the page's queries come here too; tests call it). */
   async query(query: string, mode: SearchMode, rerank: boolean): Promise<FolderHit[]> {
-    const seq = ++this.seq;
+    this.cts?.cancel();
+    const cts = (this.cts = new vscode.CancellationTokenSource());
     try {
-      const hits = await search(this.service, { query, mode, rerank });
-      if (seq !== this.seq) return hits; // a newer query is on its way
+      const hits = await this.queries.search({ query, mode, rerank }, cts.token);
       this.results = hits;
-      await this.view?.webview.postMessage({ type: 'results', query, hits: hits.map(({ path, startLine, heading, score, snippet }) => ({ path, startLine, heading, score, snippet })) });
+      this.last = {
+        type: 'results',
+        query,
+        mode,
+        rerank,
+        notice: this.models.searchNotice(mode, rerank),
+        hits: hits.map(({ path, startLine, heading, score, snippet }) => ({ path, startLine, heading, score, snippet })),
+      };
+      await this.channel?.post(this.last);
       return hits;
     } catch (err) {
-      await this.view?.webview.postMessage({ type: 'error', message: (err as Error).message });
+      if (err instanceof vscode.CancellationError) return [];
+      await this.channel?.post({ type: 'error', message: (err as Error).message });
       return [];
     }
   }
 
+  /** Resolves with the page's report after its next render of results. */
+  nextRender(): Promise<RenderReport> {
+    if (!this.channel) return Promise.reject(new Error('the search view is not open'));
+    return this.channel.nextRender();
+  }
+
+  /** Shows the view (and puts a query in it). */
   async reveal(query?: string): Promise<void> {
-    await vscode.commands.executeCommand(`${SearchViewProvider.viewType}.focus`);
-    if (query) await this.view?.webview.postMessage({ type: 'setQuery', query });
+    await vscode.commands.executeCommand(`${SearchViewProvider.viewId}.focus`);
+    if (query) await this.channel?.post({ type: 'setQuery', query });
   }
 
   private async onMessage(m: unknown): Promise<void> {
-    if (isMessage<{ type: 'search'; query: string; mode: SearchMode; rerank: boolean }>(m, 'search', (x) => isShortString(x.query, 10_000) && ['hybrid', 'semantic', 'keyword'].includes(x.mode as string) && typeof x.rerank === 'boolean')) {
-      if (m.query.trim()) await this.query(m.query, m.mode, m.rerank);
-      else await this.view?.webview.postMessage({ type: 'results', query: '', hits: [] });
-    } else if (isMessage<{ type: 'open'; index: number }>(m, 'open', (x) => Number.isInteger(x.index))) {
-      // The webview names a result by its position only: it can open nothing we did not send it.
-      const hit = this.results[m.index];
-      if (hit) await openHit(this.index, hit);
+    if (isMessage<{ type: 'search'; query: string; mode: SearchMode; rerank: boolean }>(m, 'search', (x) => isShortString(x.query, 2_000) && isOneOf(x.mode, MODES) && typeof x.rerank === 'boolean')) {
+      if (m.query.trim()) {
+        await this.query(m.query.trim(), m.mode, m.rerank);
+      } else {
+        this.cts?.cancel();
+        this.results = [];
+        this.last = null;
+        await this.channel?.post({ type: 'results', query: '', mode: m.mode, rerank: m.rerank, notice: '', hits: [] });
+      }
+    } else if (isMessage<{ type: 'open'; index: number }>(m, 'open', (x) => isIndex(x.index, this.results.length))) {
+      await this.queries.results.open(this.results[m.index]);
     }
+  }
+
+  dispose(): void {
+    this.cts?.cancel();
+    this.channel?.dispose();
   }
 }
