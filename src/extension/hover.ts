@@ -1,65 +1,70 @@
-// Hover hints in markdown: the three passages elsewhere most related to the paragraph under the
-// mouse, as links. Answers come from vectors already in the index, requests are cancelled with
-// the hover, and results are cached per document version and line.
+// Hover hints in markdown: the three passages elsewhere most related to the paragraph or heading
+// under the mouse, with their similarity, as links that open them. The service answers from the
+// vectors already in the index; the request is cancelled with the hover; answers are cached per
+// document version and paragraph; nothing is asked while a folder is being indexed.
 import * as vscode from 'vscode';
-import { Requests, type FolderHit } from '../protocol/protocol';
-import { openHitCommandUri } from './results';
+import type { FolderHit } from '../protocol/protocol';
+import { paragraphStart, type Queries } from './queries';
+import { hitTitle, locate, openCommandUri } from './results';
 import type { ServiceClient } from './serviceClient';
 import { uiSettings } from './settings';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-export class RelatedHoverProvider implements vscode.HoverProvider {
-  private readonly cache = new Map<string, FolderHit[]>();
+const SHOWN = 3;
+const MAX_CACHE = 300;
 
-  constructor(private readonly service: ServiceClient, private readonly index: WorkspaceIndex) {}
+export class RelatedHoverProvider implements vscode.HoverProvider, vscode.Disposable {
+  private readonly cache = new Map<string, FolderHit[]>();
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly service: ServiceClient, private readonly index: WorkspaceIndex, private readonly queries: Queries) {
+    this.sub = index.onDidChange(() => this.cache.clear());
+  }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | null> {
     const ui = uiSettings();
-    if (!ui.hoverEnabled || !this.service.running) return null;
-    const text = doc.lineAt(pos.line).text;
-    if (!text.trim()) return null;
-    const loc = this.index.folderIdOf(doc.uri);
-    if (!loc) return null;
-    const key = `${doc.uri}@${doc.version}:${pos.line}`;
+    if (!ui.hoverEnabled || !doc.lineAt(pos.line).text.trim() || !locate(doc.uri)) return null;
+    const start = paragraphStart(doc, pos.line);
+    const key = `${doc.uri}@${doc.version}:${start}`;
     let hits = this.cache.get(key);
     if (!hits) {
-      // An edited note may not be re-indexed yet: relate the line's own text then.
-      const dirty = doc.isDirty;
+      // Hovers never wait on a busy or restarting service.
+      if (!this.service.running || this.index.busy) return null;
       try {
-        hits = dirty
-          ? await this.service.request(Requests.relatedText, { text: paragraphAt(doc, pos.line), k: 4 }, token)
-          : await this.service.request(Requests.related, { folderId: loc.id, path: loc.rel, line: pos.line + 1, k: 3 }, token);
+        hits = await this.queries.relatedToDocument(doc, pos.line, SHOWN, token);
       } catch {
         return null;
       }
       if (token.isCancellationRequested) return null;
-      hits = hits.filter((h) => !(h.folderId === loc.id && h.path === loc.rel)).slice(0, 3);
-      if (this.cache.size > 200) this.cache.clear();
+      if (this.cache.size >= MAX_CACHE) this.cache.clear();
       this.cache.set(key, hits);
     }
-    const shown = hits.filter((h) => h.score >= ui.hoverThreshold);
+    const shown = hits.filter((h) => h.score >= ui.hoverThreshold).slice(0, SHOWN);
     if (!shown.length) return null;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['semanticNotes.openResult'] };
-    md.appendMarkdown(`**${vscode.l10n.t('Related notes')}**\n\n`);
-    for (const h of shown) {
-      md.appendMarkdown(`- [${escapeMd(h.heading || h.path)}](${openHitCommandUri(h)}) `);
-      md.appendText(`${h.path}:${h.startLine} · ${h.score.toFixed(2)}\n`);
-    }
-    return new vscode.Hover(md);
+    return new vscode.Hover(hoverMarkdown(shown));
+  }
+
+  dispose(): void {
+    this.sub.dispose();
   }
 }
 
-function paragraphAt(doc: vscode.TextDocument, line: number): string {
-  let a = line, b = line;
-  while (a > 0 && doc.lineAt(a - 1).text.trim()) a--;
-  while (b < doc.lineCount - 1 && doc.lineAt(b + 1).text.trim()) b++;
-  const lines: string[] = [];
-  for (let i = a; i <= b; i++) lines.push(doc.lineAt(i).text);
-  return lines.join('\n').slice(0, 4000);
+/** Only the open-result command may run from these links; note text is escaped. */
+export function hoverMarkdown(hits: FolderHit[]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.isTrusted = { enabledCommands: ['semanticNotes.openResult'] };
+  md.supportHtml = false;
+  md.appendMarkdown(`**${escapeMd(vscode.l10n.t('Related notes'))}**\n\n`);
+  for (const h of hits) {
+    md.appendMarkdown(`- [${escapeMd(hitTitle(h))}](${openCommandUri(h)} "${escapeMd(`${h.path}:${h.startLine}`)}") `);
+    md.appendMarkdown(`\`${h.score.toFixed(2)}\` `);
+    md.appendText(`${h.path}:${h.startLine}`);
+    md.appendMarkdown('\n');
+  }
+  return md;
 }
 
-/** Note text inside link labels: markdown and HTML specials escaped so it shows as text. */
+/** Markdown and HTML specials escaped so note text shows as text inside a link label. */
 function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~&]/g, (c) => `\\${c}`);
+  return s.replace(/[\\`*_{}[\]()#+\-.!<>|~&"]/g, (c) => `\\${c}`).replace(/\n/g, ' ');
 }

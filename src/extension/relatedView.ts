@@ -1,25 +1,35 @@
-// "Related Notes": passages of other notes nearest to the paragraph under the cursor (or the
-// whole note), following the active editor with a debounce so typing never waits on it.
+// "Related Notes": the passages of other notes nearest to the paragraph under the cursor (or to
+// the whole note when the cursor is before any passage), following the active editor and the
+// cursor with a debounce so typing and moving never wait on it.
 import * as vscode from 'vscode';
-import { Requests, type FolderHit } from '../protocol/protocol';
-import type { ServiceClient } from './serviceClient';
+import type { FolderHit } from '../protocol/protocol';
+import { paragraphStart, type Queries } from './queries';
+import { hitTitle, locate } from './results';
 import type { WorkspaceIndex } from './workspaceIndex';
 
-export class RelatedNotesProvider implements vscode.TreeDataProvider<FolderHit>, vscode.Disposable {
-  static readonly viewType = 'semanticNotes.relatedView';
+const DEBOUNCE_MS = 400;
+const COUNT = 10;
+
+export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vscode.Disposable {
+  static readonly viewId = 'semanticNotes.relatedView';
   private items: FolderHit[] = [];
   private timer: NodeJS.Timeout | undefined;
   private cts: vscode.CancellationTokenSource | undefined;
   private lastKey = '';
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
+  private readonly view: vscode.TreeView<FolderHit>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly service: ServiceClient, private readonly index: WorkspaceIndex) {
+  constructor(private readonly queries: Queries, index: WorkspaceIndex) {
+    this.view = vscode.window.createTreeView(RelatedNotesView.viewId, { treeDataProvider: this });
+    this.view.message = vscode.l10n.t('Open a markdown note to see related passages from your other notes.');
     this.disposables.push(
+      this.view,
       this.emitter,
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && this.schedule()),
+      this.view.onDidChangeVisibility((e) => e.visible && this.schedule()),
       index.onDidChange(() => {
         this.lastKey = '';
         this.schedule();
@@ -32,12 +42,17 @@ export class RelatedNotesProvider implements vscode.TreeDataProvider<FolderHit>,
     return this.items;
   }
 
+  get treeView(): vscode.TreeView<FolderHit> {
+    return this.view;
+  }
+
   getTreeItem(h: FolderHit): vscode.TreeItem {
-    const item = new vscode.TreeItem(h.heading || h.path, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(hitTitle(h), vscode.TreeItemCollapsibleState.None);
     item.description = `${h.path}:${h.startLine} · ${h.score.toFixed(2)}`;
-    item.tooltip = new vscode.MarkdownString().appendText(h.snippet);
+    // appendText escapes: note text in the tooltip stays text.
+    item.tooltip = new vscode.MarkdownString().appendText(`${h.path}:${h.startLine}\n\n${h.snippet}`);
     item.iconPath = new vscode.ThemeIcon('note');
-    item.command = { command: 'semanticNotes.openResult', title: 'Open', arguments: [h] };
+    item.command = { command: 'semanticNotes.openResult', title: vscode.l10n.t('Open'), arguments: [h] };
     return item;
   }
 
@@ -45,29 +60,36 @@ export class RelatedNotesProvider implements vscode.TreeDataProvider<FolderHit>,
     return this.items;
   }
 
-  /** Recomputes now for the active editor (tests call it to skip the debounce). */
+  /** Recomputes now for the active editor and cursor (tests call it to skip the debounce). */
   async refresh(): Promise<readonly FolderHit[]> {
+    clearTimeout(this.timer);
     const editor = vscode.window.activeTextEditor;
-    const loc = editor ? this.index.folderIdOf(editor.document.uri) : null;
-    if (!editor || !loc || editor.document.languageId !== 'markdown') return this.items;
-    const line = editor.selection.active.line + 1;
-    const key = `${editor.document.uri}@${editor.document.version}:${line}`;
+    const doc = editor?.document;
+    if (!editor || !doc || !locate(doc.uri) || !['markdown', 'plaintext'].includes(doc.languageId)) return this.items;
+    // Hidden views do no work; they catch up when shown.
+    if (!this.view.visible) return this.items;
+    const line = paragraphStart(doc, editor.selection.active.line);
+    const key = `${doc.uri}@${doc.version}:${line}`;
     if (key === this.lastKey) return this.items;
     this.lastKey = key;
     this.cts?.cancel();
-    this.cts = new vscode.CancellationTokenSource();
+    const cts = (this.cts = new vscode.CancellationTokenSource());
     try {
-      this.items = await this.service.request(Requests.related, { folderId: loc.id, path: loc.rel, line, k: 10 }, this.cts.token);
+      const anchor = doc.lineAt(line).text.trim() ? line : undefined;
+      this.items = await this.queries.relatedToDocument(doc, anchor, COUNT, cts.token);
+      const name = vscode.workspace.asRelativePath(doc.uri, false);
+      this.view.description = anchor === undefined ? name : `${name}:${line + 1}`;
+      this.view.message = this.items.length ? undefined : vscode.l10n.t('No related passages found yet.');
       this.emitter.fire();
-    } catch {
-      /* cancelled, or the note is not indexed yet */
+    } catch (err) {
+      if (!(err instanceof vscode.CancellationError)) this.lastKey = '';
     }
     return this.items;
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.refresh(), 400);
+    this.timer = setTimeout(() => void this.refresh(), DEBOUNCE_MS);
   }
 
   dispose(): void {
