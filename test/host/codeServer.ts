@@ -96,14 +96,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const live = new Set<Session>();
 let signalsInstalled = false;
-/** Ctrl-C or a test runner's SIGTERM must not leave detached code-server process groups behind. */
+/**
+ * Ctrl-C or a test runner's SIGTERM must not leave detached code-server process groups behind: kill
+ * them, then end as the signal would have. Playwright listens for these signals too (it closes
+ * its browsers, and its 'exit' hook kills them) but does not exit on SIGTERM/SIGHUP, so when other
+ * listeners remain the process exits by itself after 3 s.
+ */
 function installSignalHandlers(): void {
   if (signalsInstalled) return;
   signalsInstalled = true;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
-      for (const s of live) s.killServer();
-      process.kill(process.pid, sig); // default action now that our listener is gone
+      for (const s of live) s.abandon();
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+      else setTimeout(() => process.exit(128 + os.constants.signals[sig]), 3000);
     });
   }
 }
@@ -146,6 +152,17 @@ class Session {
       process.kill(-pid, 'SIGKILL');
     } catch {
       /* already gone */
+    }
+  }
+
+  /** Synchronous last-resort teardown (signals): the process group and the temp folder. */
+  abandon(): void {
+    this.closed = true; // the process is ending: no "exited unexpectedly" note, close() has nothing left to do
+    this.killServer();
+    try {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+    } catch {
+      /* a dying process may still be writing there */
     }
   }
 
