@@ -21,6 +21,9 @@ export class NoteWatcher implements vscode.Disposable {
   private readonly resync = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly flushed = new vscode.EventEmitter<{ changes: FileChanges[]; resync: string[] }>();
+  /** After a batch was applied to the index. */
+  readonly onDidFlush = this.flushed.event;
 
   constructor(private readonly apply: (changes: FileChanges[], resync: string[]) => Promise<void>, private readonly debounceMs = DEBOUNCE_MS) {
     const watcher = vscode.workspace.createFileSystemWatcher(NOTE_GLOB);
@@ -28,6 +31,7 @@ export class NoteWatcher implements vscode.Disposable {
     // (any path that is not a note) make the folder sync, which finds what is gone or new.
     const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
+      this.flushed,
       watcher,
       watcher.onDidCreate((u) => this.queue(u, 'changed')),
       watcher.onDidChange((u) => this.queue(u, 'changed')),
@@ -50,7 +54,9 @@ export class NoteWatcher implements vscode.Disposable {
     const resync = [...this.resync];
     this.pending.clear();
     this.resync.clear();
-    if (batches.length || resync.length) await this.apply(batches, resync);
+    if (!batches.length && !resync.length) return;
+    await this.apply(batches, resync);
+    this.flushed.fire({ changes: batches, resync });
   }
 
   private queue(uri: vscode.Uri, kind: 'changed' | 'deleted'): void {

@@ -29,13 +29,14 @@ export class Queries {
   async relatedToDocument(doc: vscode.TextDocument, line: number | undefined, k: number, token?: vscode.CancellationToken): Promise<FolderHit[]> {
     const loc = locate(doc.uri);
     if (!loc) return [];
-    let hits: FolderHit[];
-    if (doc.isDirty && line !== undefined) {
-      const text = paragraphAt(doc, line);
-      if (!text.trim()) return [];
-      hits = await this.service.request(Requests.relatedText, { text, k: k + 5 }, token);
-    } else {
+    let hits: FolderHit[] = [];
+    if (!doc.isDirty || line === undefined) {
       hits = await this.service.request(Requests.related, { folderId: loc.folderId, path: loc.rel, line: line === undefined ? undefined : line + 1, k: k + 5 }, token);
+    }
+    // Unsaved edits, or a note not indexed (yet): relate the paragraph's own text.
+    if (!hits.length && line !== undefined) {
+      const text = paragraphAt(doc, line);
+      if (text.trim()) hits = await this.service.request(Requests.relatedText, { text, k: k + 5 }, token);
     }
     return this.results.remember(hits.filter((h) => !(h.folderId === loc.folderId && h.path === loc.rel)).slice(0, k));
   }

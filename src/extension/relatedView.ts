@@ -63,11 +63,19 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
   /** Recomputes now for the active editor and cursor (tests call it to skip the debounce). */
   async refresh(): Promise<readonly FolderHit[]> {
     clearTimeout(this.timer);
-    const editor = vscode.window.activeTextEditor;
-    const doc = editor?.document;
-    if (!editor || !doc || !locate(doc.uri) || !['markdown', 'plaintext'].includes(doc.languageId)) return this.items;
     // Hidden views do no work; they catch up when shown.
     if (!this.view.visible) return this.items;
+    const editor = vscode.window.activeTextEditor;
+    const doc = editor?.document;
+    if (!editor || !doc) {
+      // A panel (matrix, preview) in front of the notes keeps the list; no editor at all clears it.
+      if (!vscode.window.visibleTextEditors.length) this.clear();
+      return this.items;
+    }
+    if (!locate(doc.uri) || !['markdown', 'plaintext'].includes(doc.languageId)) {
+      this.clear();
+      return this.items;
+    }
     const line = paragraphStart(doc, editor.selection.active.line);
     const key = `${doc.uri}@${doc.version}:${line}`;
     if (key === this.lastKey) return this.items;
@@ -85,6 +93,16 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
       if (!(err instanceof vscode.CancellationError)) this.lastKey = '';
     }
     return this.items;
+  }
+
+  private clear(): void {
+    this.cts?.cancel();
+    this.lastKey = '';
+    this.view.description = undefined;
+    this.view.message = vscode.l10n.t('Open a markdown note to see related passages from your other notes.');
+    if (!this.items.length) return;
+    this.items = [];
+    this.emitter.fire();
   }
 
   private schedule(): void {
