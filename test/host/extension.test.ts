@@ -7,21 +7,10 @@ import * as path from 'node:path';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { runExtensionTests } from './codeServer';
 
-const XSS_NOTE = `# Payload injection attempt
-
-\`\`\`html
-<script>alert('pwned')</script><img src=x onerror="alert(1)">
-\`\`\`
-
-<script>document.body.innerHTML = 'pwned'</script>
-<img src=x onerror="document.title='pwned'">
-[click me](javascript:alert(1)) </textarea><style>body{display:none}</style>
-`;
-
 test('extension integration suite passes in the real extension host', { timeout: 420_000 }, async () => {
   const workspace = tmpDir('sn-ws-');
-  fs.cpSync(path.join(repoRoot, 'examples', 'notes'), workspace, { recursive: true });
-  fs.writeFileSync(path.join(workspace, 'xss.md'), XSS_NOTE);
+  // The fixture workspace: English and Korean notes, one full of markup, ignored and excluded files.
+  fs.cpSync(path.join(repoRoot, 'test', 'host', 'fixtures', 'workspace'), workspace, { recursive: true });
   const shots = path.join(repoRoot, '.test-output', 'screenshots');
   fs.rmSync(shots, { recursive: true, force: true });
   const { exitCode, logs } = await runExtensionTests({
@@ -34,7 +23,8 @@ test('extension integration suite passes in the real extension host', { timeout:
     settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
   });
   assert.equal(exitCode, 0, `extension tests failed:\n${logs.slice(-40).join('\n')}`);
-  for (const name of ['search-quick-pick', 'search-view', 'related-view', 'similarity-matrix', 'masked-word', 'xss-search-view']) {
+  const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'service-restarted'];
+  for (const name of views) {
     const file = path.join(shots, `${name}.png`);
     assert.ok(fs.existsSync(file), `screenshot ${name}`);
     const png = fs.readFileSync(file);
