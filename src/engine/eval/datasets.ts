@@ -3,8 +3,8 @@
 //   ({"_id"|"id", "text"}) and qrels.tsv (header "query-id<TAB>corpus-id<TAB>score", then one
 //   judged pair a line);
 // - STS jsonl: {"id", "sentence1", "sentence2", "score"} a line.
-// Each format has a streaming reader (an async generator, one record at a time, constant memory
-// apart from the duplicate-id check) and a loader that collects everything. Every error names
+// Each format has a streaming reader (an async generator, one record at a time; memory apart from
+// the duplicate check is constant) and a loader that collects everything. Every error names
 // the file and the 1-based line, and says what was expected.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -113,34 +113,58 @@ function field(obj: Record<string, unknown>, keys: string[], where: string, opti
   throw new Error(`${where}: missing "${keys.join('" or "')}"`);
 }
 
-function idOf(obj: Record<string, unknown>, where: string, seen: Set<string>): string {
-  const id = field(obj, ['_id', 'id'], where);
-  if (!id) throw new Error(`${where}: empty id`);
-  if (seen.has(id)) throw new Error(`${where}: duplicate id "${id}"`);
-  seen.add(id);
-  return id;
+/**
+ * Tracks ids already read. A record repeated verbatim (same id, same content) is skipped, as
+ * BEIR's own loader would keep one copy; the same id with different content is an error.
+ */
+class IdCheck {
+  private seen = new Map<string, number>();
+  /** True if the record is new; false for a verbatim repeat; throws on a conflicting one. */
+  admit(id: string, content: string, where: string): boolean {
+    if (!id) throw new Error(`${where}: empty id`);
+    const h = hash(content);
+    const prev = this.seen.get(id);
+    if (prev === undefined) {
+      this.seen.set(id, h);
+      return true;
+    }
+    if (prev === h) return false;
+    throw new Error(`${where}: duplicate id "${id}" with different content`);
+  }
+}
+
+/** FNV-1a over UTF-16 code units: enough to tell a verbatim repeat from a conflicting record. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Documents of a BEIR corpus.jsonl, one at a time. */
 export async function* readBeirCorpus(file: string): AsyncGenerator<BeirDoc> {
-  const seen = new Set<string>();
+  const ids = new IdCheck();
   for await (const [o, where] of jsonLines(file)) {
-    yield { id: idOf(o, where, seen), title: field(o, ['title'], where, true), text: field(o, ['text'], where) };
+    const doc = { id: field(o, ['_id', 'id'], where), title: field(o, ['title'], where, true), text: field(o, ['text'], where) };
+    if (ids.admit(doc.id, `${doc.title}\u0000${doc.text}`, where)) yield doc;
   }
 }
 
 /** Queries of a BEIR queries.jsonl, one at a time. */
 export async function* readBeirQueries(file: string): AsyncGenerator<BeirQuery> {
-  const seen = new Set<string>();
-  for await (const [o, where] of jsonLines(file)) yield { id: idOf(o, where, seen), text: field(o, ['text'], where) };
+  const ids = new IdCheck();
+  for await (const [o, where] of jsonLines(file)) {
+    const q = { id: field(o, ['_id', 'id'], where), text: field(o, ['text'], where) };
+    if (ids.admit(q.id, q.text, where)) yield q;
+  }
 }
 
 /**
  * Judgements of a BEIR qrels.tsv, one at a time. The first line is taken as the header when its
- * score column is not a number; a judged pair listed twice is an error.
+ * score column is not a number; a pair listed twice with the same score is read once, with two
+ * different scores it is an error.
  */
 export async function* readQrels(file: string): AsyncGenerator<Judgement> {
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   for await (const [line, n] of lines(file)) {
     if (!line.trim()) continue;
     const parts = line.split('\t').map((p) => p.trim());
@@ -151,9 +175,12 @@ export async function* readQrels(file: string): AsyncGenerator<Judgement> {
     if (!queryId || !docId) throw new Error(`${where}: empty query or corpus id`);
     if (!isNumber(s)) throw new Error(`${where}: score ${preview(s)} is not a number`);
     const key = `${queryId}\t${docId}`;
-    if (seen.has(key)) throw new Error(`${where}: query ${queryId} and document ${docId} are judged twice`);
-    seen.add(key);
-    yield { queryId, docId, score: Number(s) };
+    const score = Number(s);
+    const prev = seen.get(key);
+    if (prev === score) continue; // a repeated line
+    if (prev !== undefined) throw new Error(`${where}: query ${queryId} and document ${docId} are judged twice, ${prev} and ${score}`);
+    seen.set(key, score);
+    yield { queryId, docId, score };
   }
 }
 

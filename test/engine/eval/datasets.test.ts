@@ -50,6 +50,12 @@ test('BEIR folder: _id or id, BOM, CRLF, blank lines, header, optional title', a
   assert.deepEqual(data.corpus, [{ id: 'd1', title: 'T', text: 'one' }, { id: '2', title: '', text: 'two' }]);
   assert.deepEqual(data.queries, [{ id: 'q1', text: 'first' }, { id: 'q2', text: 'second' }]);
   assert.deepEqual(data.qrels, new Map([['q1', new Map([['d1', 1], ['2', 2]])], ['q2', new Map([['d1', 0]])]]));
+  // Records repeated verbatim are read once (BEIR's loader keeps one copy too).
+  write(dir, 'corpus.jsonl', '{"_id": "d1", "title": "T", "text": "one"}\n{"_id": "d1", "title": "T", "text": "one"}\n');
+  write(dir, 'qrels.tsv', 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td1\t1\n');
+  const again = await loadBeir(dir);
+  assert.equal(again.corpus.length, 1);
+  assert.deepEqual(again.qrels.get('q1'), new Map([['d1', 1]]));
   // A qrels file without the header line is read as data from the first line.
   write(dir, 'plain.tsv', 'q1\td1\t1\n');
   assert.deepEqual(await loadQrels(path.join(dir, 'plain.tsv')), new Map([['q1', new Map([['d1', 1]])]]));
@@ -87,7 +93,7 @@ test('missing and garbled files give errors that name the file, the line and the
     [`${ok}[1, 2]\n`, /corpus\.jsonl:2: expected a JSON object/],
     [`${ok}{"_id": "d2"}\n`, /corpus\.jsonl:2: missing "text"/],
     [`${ok}{"text": "no id"}\n`, /corpus\.jsonl:2: missing "_id" or "id"/],
-    [`${ok}{"_id": "d1", "text": "again"}\n`, /corpus\.jsonl:2: duplicate id "d1"/],
+    [`${ok}{"_id": "d1", "text": "again"}\n`, /corpus\.jsonl:2: duplicate id "d1" with different content/],
     [`${ok}{"_id": "d2", "text": ["not", "a", "string"]}\n`, /corpus\.jsonl:2: "text" must be a string/],
     ['\n\n', /corpus\.jsonl has no documents/],
   ];
@@ -101,7 +107,7 @@ test('missing and garbled files give errors that name the file, the line and the
   const qrelsCases: [string, RegExp][] = [
     ['query-id\tcorpus-id\tscore\nq1 d1 1\n', /qrels\.tsv:2: expected 3 tab-separated columns/],
     ['query-id\tcorpus-id\tscore\nq1\td1\tyes\n', /qrels\.tsv:2: score "yes" is not a number/],
-    ['query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td1\t1\n', /qrels\.tsv:3: query q1 and document d1 are judged twice/],
+    ['query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\td1\t2\n', /qrels\.tsv:3: query q1 and document d1 are judged twice, 1 and 2/],
     ['query-id\tcorpus-id\tscore\n\td1\t1\n', /qrels\.tsv:2: empty query or corpus id/],
     ['query-id\tcorpus-id\tscore\n', /qrels\.tsv has no judgements/],
   ];
