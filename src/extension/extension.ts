@@ -97,10 +97,15 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   command('focusSearch', () => searchView.reveal());
   command('refreshRelated', () => related.refresh());
 
-  // The service starts after activation has returned; the first-use prompt follows the first index.
+  // The service starts after activation has returned; the first-use prompt follows the first index
+  // (and any later switch to a model that is not there).
   setTimeout(() => {
     void index.start().then(
-      () => index.whenReady().then(() => modelCommands.offerIfMissing()),
+      () =>
+        index.whenReady().then(() => {
+          void modelCommands.offerIfMissing();
+          ctx.subscriptions.push(models.onDidChange(() => void modelCommands.offerIfMissing()));
+        }),
       (err) => log.error(`could not start the service: ${(err as Error).message}`),
     );
   }, 0);

@@ -14,10 +14,18 @@ const KEYWORD_ONLY_KEY = 'semanticNotes.keywordOnlyFor';
 export class ModelCommands {
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly index: WorkspaceIndex, private readonly models: ModelStatus, private readonly log: vscode.LogOutputChannel) {}
 
-  /** Asks once per model when the embedding model is missing; keyword search works meanwhile. */
+  /** Models already offered this session (one prompt per model, not one per restart or sync). */
+  private readonly offered = new Set<string>();
+
+  /**
+   * Asks what to do when the embedding model is missing (at start, or after the setting changed):
+   * once per model and session, never again for a model the user chose keyword search for.
+   * Keyword search works meanwhile.
+   */
   async offerIfMissing(): Promise<void> {
     const e = this.models.embedding;
-    if (e?.state !== 'missing' || this.ctx.globalState.get<string>(KEYWORD_ONLY_KEY) === e.id) return;
+    if (e?.state !== 'missing' || this.offered.has(e.id) || this.ctx.globalState.get<string>(KEYWORD_ONLY_KEY) === e.id) return;
+    this.offered.add(e.id);
     const download = vscode.l10n.t('Download');
     const folder = vscode.l10n.t('Choose Models Folder');
     const keywordOnly = vscode.l10n.t('Use Keyword Search Only');

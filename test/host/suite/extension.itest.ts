@@ -462,6 +462,53 @@ describe('Semantic Notes in the extension host', function () {
     });
   });
 
+  describe('progress, models and settings', () => {
+    it('the status bar and a cancellable notification show indexing progress', async function () {
+      this.timeout(180_000);
+      const bulk = path.join(root(), 'bulk');
+      fs.mkdirSync(bulk);
+      const topics = ['tomatoes and basil', 'git branches', 'sleep and naps', 'trams in Lisbon', 'docker volumes', 'sourdough starters'];
+      for (let i = 0; i < 5000; i++) {
+        fs.writeFileSync(path.join(bulk, `note-${i}.md`), `# Bulk note ${i}\n\nGenerated paragraph ${i} about ${topics[i % topics.length]}, written to watch the index grow.\n\n## More\n\nA second section on ${topics[(i + 1) % topics.length]}.\n`);
+      }
+      const rebuilt = vscode.commands.executeCommand<IndexSummary[]>('semanticNotes.rebuildIndex');
+      await until('indexing progress in the status bar', () => /^\$\(sync~spin\) Indexing [\d,]+\/[\d,]+$/.test(api.statusBar.text), 60_000);
+      await screenshot('indexing-progress');
+      const [summary] = await rebuilt;
+      assert.equal(summary.files, NOTES + 5000);
+      fs.rmSync(bulk, { recursive: true });
+      await until('the bulk notes to leave', async () => (await api.index.status())[0].files === NOTES, 60_000);
+      await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes`);
+    });
+
+    it('a new embedding model re-indexes once confirmed; a missing one falls back to keywords and offers a download', async function () {
+      this.timeout(120_000);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await setSetting('embeddingModel', 'semantic-notes/not-here');
+      await sleep(1000);
+      await screenshot('model-change-confirm');
+      await vscode.commands.executeCommand('notification.acceptPrimaryAction'); // "Re-index"
+      await until('a keyword-only index', async () => {
+        const [s] = await api.index.status();
+        return s.model === null && s.files === NOTES && !api.index.busy && api.models.embedding?.state === 'missing';
+      });
+      const hits = await search('undo the last git commit', 'hybrid');
+      assert.equal(hits[0].path, 'dev/git-cheatsheet.md', 'keyword search works without the model');
+      assert.match(api.models.searchNotice('hybrid', false), /No embedding model/);
+      await until('the status bar tooltip', () => /keyword search only/.test(api.statusBar.tooltip));
+      await sleep(1000);
+      await screenshot('model-missing-prompt');
+      await vscode.commands.executeCommand('notifications.clearAll');
+
+      // Back to the model: its index is still in storage, so the notes are not embedded again.
+      await setSetting('embeddingModel', undefined);
+      await sleep(1000);
+      await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+      await until('the model again', async () => (await api.index.status())[0].model === 'semantic-notes/static-en' && api.models.embedding?.state === 'ready' && !api.index.busy);
+      assert.equal((await search('baking a loaf with wild yeast', 'semantic'))[0].path, 'cooking/sourdough.md');
+    });
+  });
+
   describe('the background service', () => {
     it('a crashed service is restarted with its folders, and requests in flight fail cleanly', async () => {
       const before = api.service.pid;
