@@ -104,7 +104,7 @@ function classify(ch: string): number {
 // Word → its terms, per options object: null (a stopword, nothing), one term, or several (an
 // identifier and its parts). Notes repeat words heavily, so most words are a single Map lookup.
 const wordCaches = new WeakMap<object, Map<string, string | string[] | null>>();
-const WORD_CACHE_LIMIT = 200_000;
+const WORD_CACHE_LIMIT = 100_000;
 
 /** Collects tokens, and their query weights when asked for. */
 class Sink {
