@@ -10,7 +10,7 @@ import type { Send, ServiceClient } from './serviceClient';
 import { configImpact, serviceConfig } from './settings';
 
 export interface Activity {
-  /** Passages' files done and to do across the folders being indexed (0/0 while scanning). */
+  /** Files done and to do across the folders being indexed (0/0 while scanning). */
   done: number;
   total: number;
 }
@@ -47,6 +47,12 @@ export class WorkspaceIndex implements vscode.Disposable {
         });
       }),
       service.onProgress((e) => this.onProgress(e)),
+      // A service that died mid-sync sends no 'done': forget its progress.
+      service.onDidChangeState((st) => {
+        if (st !== 'restarting' || !this.progress.size) return;
+        this.progress.clear();
+        this.activity.fire();
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => void this.onFolders(e)),
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfig(e)),
     );
@@ -173,6 +179,8 @@ export class WorkspaceIndex implements vscode.Disposable {
       return null;
     } finally {
       this.syncing.delete(id);
+      // A failed sync sends no 'done' (a cancelled one that goes on sends more progress).
+      this.progress.delete(id);
       this.activity.fire();
     }
   }
