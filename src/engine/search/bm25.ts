@@ -12,8 +12,9 @@
 // documents with mean length avgdl:
 //   score(d, q) = Σ_{t ∈ q} w(t) · idf(t) · tf(t,d)·(k1+1) / (tf(t,d) + k1·(1 − b + b·|d|/avgdl))
 //   idf(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))         (Lucene's non-negative idf)
-// over the distinct query terms t, with w(t) = 1 for a word and 1/(n−1) for a bigram of an
-// n-syllable query word (see queryTerms() in tokenize.ts); that is Okapi BM25 with k3 = 0.
+// over the distinct query terms t (Okapi's k3 = 0: a repeated query term counts once, which
+// measured better on SciFact train), with w(t) = 1 for a word and 1/(n−1) for each bigram of an
+// n-syllable query word (see queryTerms() in tokenize.ts).
 //
 // Layout. Each term has a growable Int32Array of (slot, tf) pairs, appended in slot order, so
 // every posting list is sorted by slot. A slot is a document's position in insertion order;
@@ -202,7 +203,13 @@ export class Bm25Index {
     return this.topK(nTouched, limit, filter);
   }
 
-  /** Compact binary form: header, varint-coded documents and delta-coded postings, CRC-32. */
+  /**
+   * Compact binary form (format 2). Header, 44 bytes little-endian: magic "SNB1", format version,
+   * tokenizer version, k1 (f64), b (f64), document count, term count, total byte length,
+   * reserved. Then per live document (slot order) LEB128 id and length; per term the UTF-8 term
+   * (LEB128 byte length first), its df, and df pairs of (document-index gap, tf); finally a CRC-32
+   * of everything before it.
+   */
   serialize(): Buffer {
     // Documents in slot order; a live document's index is its rank among live slots, so postings
     // (sorted by slot) stay sorted by index and are written as gaps.
