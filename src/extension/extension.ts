@@ -3,10 +3,10 @@
 // never the engine), and the service is started only once activation has returned.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FolderHit, SearchMode } from '../protocol/protocol';
+import type { SearchMode } from '../protocol/protocol';
 import { CoverageReport, registerReportProvider, showStatus } from './commands/indexCommands';
 import { ModelCommands } from './commands/models';
-import { showSearchQuickPick, type SearchPickState } from './commands/searchQuickPick';
+import { MODES, showSearchQuickPick, type SearchPickState } from './commands/searchQuickPick';
 import { ToolCommands } from './commands/tools';
 import { NoteWatcher } from './fileWatcher';
 import { RelatedHoverProvider } from './hover';
@@ -72,10 +72,17 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
 
   const command = (id: string, fn: (...args: unknown[]) => unknown) => ctx.subscriptions.push(vscode.commands.registerCommand(`semanticNotes.${id}`, fn));
   command('search', async (args) => {
-    const a = (typeof args === 'object' && args !== null ? args : {}) as { query?: unknown; mode?: SearchMode; rerank?: boolean; k?: number; interactive?: boolean };
+    const a = (typeof args === 'object' && args !== null ? args : {}) as Record<string, unknown>;
     const query = typeof a.query === 'string' ? a.query : undefined;
     // With a query (and not asked to be interactive) the command returns the hits: scripts and tests use it.
-    if (query && !a.interactive) return queries.search({ query, mode: a.mode, rerank: a.rerank, k: a.k });
+    if (query && a.interactive !== true) {
+      return queries.search({
+        query,
+        mode: MODES.includes(a.mode as SearchMode) ? (a.mode as SearchMode) : undefined,
+        rerank: typeof a.rerank === 'boolean' ? a.rerank : undefined,
+        k: Number.isInteger(a.k) ? (a.k as number) : undefined,
+      });
+    }
     const editor = vscode.window.activeTextEditor;
     const selected = editor && !editor.selection.isEmpty && editor.selection.isSingleLine ? editor.document.getText(editor.selection) : '';
     const pick = (searchPick = showSearchQuickPick(queries, models, query ?? selected));
@@ -143,4 +150,3 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
-export type { FolderHit };
