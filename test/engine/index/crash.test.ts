@@ -19,15 +19,23 @@ function corpus(): string {
   return path.join(dir, 'notes-corpus');
 }
 
-/** Runs the child and SIGKILLs it after `ms` (or lets it finish when ms is Infinity). */
-function runAndKill(root: string, store: string, ms: number): Promise<'killed' | 'finished'> {
+/**
+ * Runs the child and SIGKILLs it: after `ms` milliseconds, or once it has reported `lines`
+ * progress lines (every 20 files), which lands mid-indexing however loaded the machine is.
+ */
+function runAndKill(root: string, store: string, at: { ms?: number; lines?: number }): Promise<'killed' | 'finished'> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [child, root, store], { env: { ...process.env, SEMANTIC_NOTES_MODELS: modelsDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    p.stdout.on('data', (d) => (out += d));
+    let seen = 0;
+    p.stdout.on('data', (d) => {
+      out += d;
+      seen = (out.match(/^progress /gm) ?? []).length;
+      if (at.lines !== undefined && seen >= at.lines) p.kill('SIGKILL');
+    });
     p.stderr.on('data', (d) => (err += d));
-    const timer = Number.isFinite(ms) ? setTimeout(() => p.kill('SIGKILL'), ms) : null;
+    const timer = at.ms !== undefined ? setTimeout(() => p.kill('SIGKILL'), at.ms) : null;
     p.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
       if (signal === 'SIGKILL') resolve('killed');
@@ -48,22 +56,20 @@ test(`the index survives SIGKILL at ${KILL_POINTS} points and equals a clean reb
   const enc = await encoder();
   // Reference: one clean run in this process.
   const clean = NotesIndex.open({ root, storeDir: tmpDir('sn-clean-'), encoder: enc });
-  const t0 = Date.now();
   await clean.sync();
-  const fullMs = Date.now() - t0;
   const expected = fingerprint(clean);
   await clean.close();
   assert.ok(expected.length > 500, `corpus has ${expected.length} passages`);
 
   const store = tmpDir('sn-killed-');
   let killed = 0;
-  // Kill points spread over a run (model loading, walking, embedding, log appends, snapshot),
-  // each run resuming from what the previous one left.
+  // Kill points: a few during start-up (model loading, walking, the first log appends), the rest
+  // after the child has indexed 20–60 more files; every run resumes from what the last one left.
   for (let i = 0; i < KILL_POINTS; i++) {
-    const at = 300 + Math.round(((i + 1) / (KILL_POINTS + 1)) * (fullMs + 1500));
+    const at = i % 4 === 0 ? { ms: 150 + 100 * i } : { lines: 1 + (i % 3) };
     if ((await runAndKill(root, store, at)) === 'killed') killed++;
   }
-  assert.ok(killed >= Math.min(3, KILL_POINTS), `only ${killed} runs were killed before finishing`);
+  assert.equal(killed, KILL_POINTS, `only ${killed} of ${KILL_POINTS} runs were killed before finishing`);
   const warnings: string[] = [];
   const after = NotesIndex.open({ root, storeDir: store, encoder: enc, log: (_l, m) => warnings.push(m) });
   const r = await after.sync();
