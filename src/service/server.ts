@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { NotesIndex } from '../engine/index/notesIndex';
+import { createPathFilter } from '../engine/notes/walker';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
 import { EngineSession } from '../engine/session';
 import {
@@ -22,6 +23,8 @@ interface OpenFolder {
   spec: FolderSpec;
   index: NotesIndex;
   indexing: boolean;
+  /** Whether a path belongs to the index (extensions, include/exclude, .gitignore). */
+  accepts: (rel: string) => boolean;
 }
 
 const MAX_QUERY_CHARS = 10_000;
@@ -123,8 +126,9 @@ export class Server {
     if (!fs.existsSync(spec.root)) throw new ResponseError(ErrorCodes.badInput, `folder ${spec.root} does not exist`);
     await this.closeFolder(spec.id);
     const c = this.config!;
-    const index = await s.openIndex(spec.root, spec.storeDir, { walk: { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes } });
-    const f: OpenFolder = { spec, index, indexing: false };
+    const walk = { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes };
+    const index = await s.openIndex(spec.root, spec.storeDir, { walk });
+    const f: OpenFolder = { spec, index, indexing: false, accepts: createPathFilter(spec.root, walk) };
     this.folders.set(spec.id, f);
     return this.statusOf(f);
   }
@@ -161,9 +165,17 @@ export class Server {
 
   async applyChanges(p: { folderId: string; changed: string[]; deleted: string[]; renamed: { from: string; to: string }[] }): Promise<void> {
     const f = this.folder(p.folderId);
-    for (const r of p.renamed ?? []) await f.index.renameFile(r.from, r.to);
+    // Watchers report every file; only what the walk would index goes in, and a file that no
+    // longer qualifies (now ignored or excluded) leaves the index.
+    for (const r of p.renamed ?? []) {
+      if (f.accepts(r.to)) await f.index.renameFile(r.from, r.to);
+      else await f.index.removeFile(r.from);
+    }
     for (const d of p.deleted ?? []) await f.index.removeFile(d);
-    for (const c of p.changed ?? []) await f.index.updateFile(c);
+    for (const c of p.changed ?? []) {
+      if (f.accepts(c)) await f.index.updateFile(c);
+      else await f.index.removeFile(c);
+    }
   }
 
   async search(p: { query: string; mode: 'hybrid' | 'semantic' | 'keyword'; rerank: boolean; k: number; folderIds?: string[] }, token: CancellationToken): Promise<FolderHit[]> {
