@@ -2,7 +2,8 @@
 # Installs what the extension-host tests (test/host/*.test.ts) need on a Debian machine whose only
 # network is the npm registry and apt:
 #   - apt: chromium (driven by playwright-core), fonts-liberation (a Recommends of chromium, named
-#     so that screenshots render the same with --no-install-recommends), ripgrep (VS Code's search
+#     so that screenshots render the same with --no-install-recommends), fonts-noto-cjk (Hangul in
+#     the Korean notes' screenshots would otherwise be empty boxes), ripgrep (VS Code's search
 #     binary) and libkrb5-dev (code-server's kerberos module builds against it); skipped when
 #     already installed;
 #   - code-server 4.100.3 (= VS Code 1.100.3; newer ones need Node 24) with npm into its own prefix
@@ -30,7 +31,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 
 # 1. Debian packages.
 need=()
-APT_PACKAGES=(chromium fonts-liberation ripgrep libkrb5-dev)
+APT_PACKAGES=(chromium fonts-liberation fonts-noto-cjk ripgrep libkrb5-dev)
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
