@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { shouldTear, tearAndDie } from './failpoint';
 
 export function writeFileAtomicSync(file: string, data: string | Uint8Array | Uint8Array[]): { bytes: number; crc32: number } {
   const tmp = `${file}.tmp-${process.pid}`;
@@ -11,6 +12,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array | Ui
   let bytes = 0;
   let crc = 0;
   const fd = fs.openSync(tmp, 'w');
+  if (shouldTear(file)) tearAndDie(fd, Buffer.concat(parts), null);
   try {
     for (const part of parts) {
       let off = 0;

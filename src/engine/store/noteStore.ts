@@ -15,6 +15,7 @@ import { crc32 } from 'node:zlib';
 import type { Chunk } from '../types';
 import { fileCrc32, writeFileAtomicSync } from './atomicFile';
 import { WriteAheadLog } from './wal';
+import { crashNow, shouldTear } from './failpoint';
 
 export const STORE_FORMAT = 1;
 
@@ -164,6 +165,10 @@ export class NoteStore {
         const tmp = path.join(this.dir, `${f}.tmp-${process.pid}`);
         written.push(f, `${f}.tmp-${process.pid}`);
         if (w.writeGraph(tmp)) {
+          if (shouldTear(f)) {
+            fs.truncateSync(tmp, fs.statSync(tmp).size >> 1);
+            crashNow();
+          }
           fsyncFile(tmp);
           fs.renameSync(tmp, path.join(this.dir, f));
           graph = { file: f, ...fileCrc32(path.join(this.dir, f)) };

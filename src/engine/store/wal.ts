@@ -3,6 +3,7 @@
 // is recognised on replay and cut off, and everything before it is kept.
 import * as fs from 'node:fs';
 import { crc32 } from 'node:zlib';
+import { shouldTear, tearAndDie } from './failpoint';
 
 const HEADER = 8;
 /** A sane bound on one record (one note's chunks and vectors); larger means a damaged length. */
@@ -33,6 +34,7 @@ export class WriteAheadLog {
     header.writeUInt32LE(payload.length, 0);
     header.writeUInt32LE(crc32(payload), 4);
     const frame = Buffer.concat([header, payload]);
+    if (shouldTear(this.file)) tearAndDie(this.fd, frame, this.size);
     try {
       let off = 0;
       while (off < frame.length) off += fs.writeSync(this.fd, frame, off, frame.length - off, this.size + off);
