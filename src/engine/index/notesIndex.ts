@@ -105,7 +105,13 @@ export class NotesIndex {
     const index = NotesIndex.openFolder(opts, folder, fingerprint, dims);
     if (!opts.readOnly) {
       const info: StoreInfo = { root: path.resolve(opts.root), model: opts.encoder?.id ?? null, folder, fingerprint, dims };
-      writeFileAtomicSync(path.join(opts.storeDir, STORE_INFO), JSON.stringify(info, null, 1));
+      try {
+        writeFileAtomicSync(path.join(opts.storeDir, STORE_INFO), JSON.stringify(info, null, 1));
+      } catch (err) {
+        // Only the CLI's read-only open needs it; a full disk must not keep the index from opening.
+        if (!isDiskFull(err)) throw err;
+        opts.log?.('warn', diskFullError(opts.storeDir).message);
+      }
     }
     return index;
   }
@@ -376,7 +382,7 @@ export class NotesIndex {
   /** Logs a change, then applies it: the log is the source of truth after a crash. */
   private log(op: StoreOp): void {
     if (this.opts.readOnly) throw new Error('the index is open read-only');
-    this.store.append(op);
+    this.guardDisk(() => this.store.append(op));
     this.apply(op);
   }
 
@@ -439,20 +445,29 @@ export class NotesIndex {
     const wal = this.store.walBytes;
     if (wal === 0) return;
     if (wal > Math.max(4 << 20, this.store.snapshotBytes / 4)) this.compact();
-    else this.store.sync();
+    else this.guardDisk(() => this.store.sync());
   }
 
   private compact(): void {
     if (this.opts.readOnly) return;
     const vi = this.passages.vectors;
-    this.store.compact({
+    this.guardDisk(() => this.store.compact({
       files: this.files,
       chunks: this.passages.chunks.values(),
       vectors: vi ? vi.exportVectors() : null,
       bm25: this.passages.bm25.serialize(),
       writeGraph: vi ? (f) => vi.writeGraph(f) : null,
       nextId: this.nextId,
-    });
+    }));
+  }
+
+  /** A full disk is the user's to fix: say so plainly. The store keeps its last good state. */
+  private guardDisk(write: () => void): void {
+    try {
+      write();
+    } catch (err) {
+      throw isDiskFull(err) ? diskFullError(this.storePath) : err;
+    }
   }
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -461,6 +476,20 @@ export class NotesIndex {
     this.queue = run.catch(() => {});
     return run;
   }
+}
+
+export class DiskFullError extends Error {
+  override name = 'DiskFullError';
+  readonly code = 'ENOSPC';
+}
+
+function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+function diskFullError(where: string): DiskFullError {
+  return new DiskFullError(`the disk holding the index (${where}) is full: the index is kept as it was, and indexing resumes once space is freed`);
 }
 
 /**

@@ -302,7 +302,14 @@ export class NoteStore {
         this.lockFile = file;
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const code = (err as NodeJS.ErrnoException).code;
+        // A full disk may create the file but not its few bytes: an empty lock is still ours
+        // (another process reads it as stale, the best a full disk allows).
+        if ((code === 'ENOSPC' || code === 'EDQUOT') && fs.existsSync(file)) {
+          this.lockFile = file;
+          return;
+        }
+        if (code !== 'EEXIST') throw err;
         const pid = Number(fs.readFileSync(file, 'utf8'));
         if (pid && pid !== process.pid && isAlive(pid)) {
           throw new StoreLockedError(`the index at ${this.dir} is being written by process ${pid}; stop it or use another --store`);
