@@ -36,6 +36,7 @@ type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
 export class EngineSession {
   readonly scheduler = new ModelScheduler();
   private readonly loading = new Map<string, Promise<unknown>>();
+  private lastEncoderError = '';
 
   constructor(readonly config: EngineConfig) {}
 
@@ -56,7 +57,10 @@ export class EngineSession {
     try {
       return await this.encoder();
     } catch (err) {
-      this.config.log?.('warn', (err as Error).message);
+      // Every folder (re)open asks again; the user needs the reason once, not once per folder.
+      const message = (err as Error).message;
+      if (message !== this.lastEncoderError) this.config.log?.('warn', message);
+      this.lastEncoderError = message;
       return null;
     }
   }
