@@ -28,6 +28,7 @@ interface OpenFolder {
 }
 
 const MAX_QUERY_CHARS = 10_000;
+const MAX_MASK_TEXT_CHARS = 1_000_000;
 
 export class Server {
   private config: ServiceConfig | null = null;
@@ -74,7 +75,8 @@ export class Server {
       return { texts, matrix: r.matrix, model: r.model, pooling: r.pooling, metric: p.metric };
     });
     h(Requests.mask, async (p: { text: string; k: number }) => {
-      const lists = await this.requireSession().mask(checkText(p.text, 'text'), clampK(p.k, 20));
+      // Not cut like a query: the mask may sit anywhere in a long note; the engine reads a window around it.
+      const lists = await this.requireSession().mask(checkWholeText(p.text, 'text', MAX_MASK_TEXT_CHARS), clampK(p.k, 20));
       return lists.map((l) => l.map((c) => ({ token: c.token, score: c.score, sequence: c.sequence })));
     });
     h(Requests.prepareModels, (p: { kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }) => this.prepareModels(p.kinds));
@@ -249,9 +251,15 @@ export class Server {
 }
 
 function checkText(v: unknown, what: string): string {
-  if (typeof v !== 'string' || !v.trim()) throw new ResponseError(ErrorCodes.badInput, `the ${what} is empty`);
   // Very long input (a pasted file) is cut rather than refused: the model reads a window anyway.
-  return v.length > MAX_QUERY_CHARS ? v.slice(0, MAX_QUERY_CHARS) : v;
+  const text = checkWholeText(v, what, Infinity);
+  return text.length > MAX_QUERY_CHARS ? text.slice(0, MAX_QUERY_CHARS) : text;
+}
+
+function checkWholeText(v: unknown, what: string, max: number): string {
+  if (typeof v !== 'string' || !v.trim()) throw new ResponseError(ErrorCodes.badInput, `the ${what} is empty`);
+  if (v.length > max) throw new ResponseError(ErrorCodes.badInput, `the ${what} is too long (${v.length} characters; at most ${max})`);
+  return v;
 }
 
 function clampK(k: unknown, max = 100): number {

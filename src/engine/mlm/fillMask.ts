@@ -38,8 +38,8 @@ export class FillMasker {
     const masks = text.match(USER_MASK)?.length ?? 0;
     if (masks === 0) throw new FillMaskInputError(`the text has no ${this.maskToken}: put ${this.maskToken} where the missing word goes`);
     if (masks > MAX_MASKS) throw new FillMaskInputError(`the text has ${masks} masks; at most ${MAX_MASKS} are predicted at once`);
-    const normalized = text.replace(USER_MASK, this.maskToken);
     const maxLength = Math.min(tokenizer.model_max_length ?? 512, 512);
+    const normalized = maskWindow(text.replace(USER_MASK, this.maskToken), this.maskToken, (t) => tokenizer(t).input_ids.dims.at(-1) as number, maxLength);
     const enc = tokenizer(normalized, { truncation: true, max_length: maxLength });
     const ids = Array.from((enc.input_ids as Tensor).data as BigInt64Array, Number);
     const positions = ids.flatMap((id, i) => (id === maskId ? [i] : []));
@@ -62,6 +62,26 @@ export class FillMasker {
       });
     });
   }
+}
+
+/**
+ * The model reads one window of tokens: for a long text (a whole note with a [MASK] in it) keep
+ * the part around the masks, cut at spaces, shrinking until it fits. Masks too far apart to fit
+ * in one window are refused with the reason.
+ */
+export function maskWindow(text: string, mask: string, countTokens: (t: string) => number, maxTokens: number): string {
+  if (text.length <= maxTokens || countTokens(text) <= maxTokens) return text;
+  const first = text.indexOf(mask);
+  const last = text.lastIndexOf(mask) + mask.length;
+  for (let margin = maxTokens * 4; margin >= 8; margin = Math.floor(margin * 0.7)) {
+    let start = Math.max(0, first - margin);
+    let end = Math.min(text.length, last + margin);
+    if (start > 0) start = text.indexOf(' ', start) >= 0 && text.indexOf(' ', start) < first ? text.indexOf(' ', start) + 1 : start;
+    if (end < text.length) end = text.lastIndexOf(' ', end) > last ? text.lastIndexOf(' ', end) : end;
+    const part = text.slice(start, end);
+    if (countTokens(part) <= maxTokens) return part;
+  }
+  throw new FillMaskInputError(`the masks are too far apart to be read together (the model reads ${maxTokens} tokens at once); predict them one at a time`);
 }
 
 function softmax(logits: Float32Array): Float64Array {
