@@ -5,7 +5,6 @@
 // their vectors.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Encoder } from '../embedding/encoder';
 import { chunkMarkdown } from '../notes/chunker';
@@ -165,9 +164,10 @@ export class NotesIndex {
   /** Re-reads one file (created or changed). Paths are relative to the root. */
   updateFile(rel: string): Promise<'indexed' | 'unchanged' | 'skipped'> {
     return this.exclusive(async () => {
-      const r = await this.indexFiles([noteRef(this.opts.root, rel)], new Map(), () => {});
+      const ref = noteRef(this.opts.root, rel);
+      const r = await this.indexFiles([ref], new Map(), () => {});
       this.maybeCompact();
-      return r.changed ? 'indexed' : this.skippedFiles.has(rel) ? 'skipped' : 'unchanged';
+      return r.changed ? 'indexed' : this.skippedFiles.has(ref.rel) ? 'skipped' : 'unchanged';
     });
   }
 
@@ -352,20 +352,23 @@ export class NotesIndex {
 
     for (const { rel, abs } of notes) {
       signal?.throwIfAborted();
+      const readAt = Date.now();
       const res = await readNote(abs, this.opts.walk?.maxFileBytes);
-      const stat = await statOrNull(abs);
-      if (!res.ok || !stat) {
+      if (!res.ok) {
         if (this.files.has(rel)) this.log({ op: 'del', path: rel });
-        if (res.ok) this.skippedFiles.delete(rel);
-        else this.skippedFiles.set(rel, { path: rel, reason: res.reason, detail: res.detail });
+        this.skippedFiles.set(rel, { path: rel, reason: res.reason, detail: res.detail });
         onFile(++done, rel);
         continue;
       }
+      // A file written within the last 2 s may change again without its mtime moving (coarse
+      // clocks, FAT, a save storm): record no mtime, so the next sync re-reads and compares its
+      // hash (git's "racily clean" rule).
+      const stat = { size: res.size, mtimeMs: readAt - res.mtimeMs < 2000 ? -1 : res.mtimeMs };
       this.skippedFiles.delete(rel);
       const rec = this.files.get(rel);
       if (rec && rec.hash === res.hash) {
         // Touched but not changed (e.g. a git checkout): remember the new mtime only.
-        this.log({ op: 'touch', path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
+        if (rec.size !== stat.size || rec.mtimeMs !== stat.mtimeMs) this.log({ op: 'touch', path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
         onFile(++done, rel);
         continue;
       }
@@ -493,24 +496,19 @@ function diskFullError(where: string): DiskFullError {
 }
 
 /**
- * Index keys are NFC; the file on disk may be named in NFD (macOS), so it is read by the name the
- * caller gave.
+ * Index keys are NFC. The name on disk may be NFD (macOS writes Hangul so; a synced folder keeps
+ * it on Linux) while the caller — a watcher, a command — may give either form: read the file by
+ * whichever form exists.
  */
 function noteRef(root: string, rel: string): { rel: string; abs: string } {
-  return { rel: rel.split(path.sep).join('/').normalize('NFC'), abs: path.join(root, rel) };
+  const key = rel.split(path.sep).join('/').normalize('NFC');
+  const forms = [rel, key, key.normalize('NFD')];
+  const abs = forms.map((f) => path.join(root, f)).find((a) => fs.existsSync(a)) ?? path.join(root, rel);
+  return { rel: key, abs };
 }
 
 export function storeFolderName(modelId: string | null, fingerprint: string): string {
   if (!modelId) return 'keyword-only';
   const slug = modelId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
   return `${slug}-${crypto.createHash('sha256').update(fingerprint).digest('hex').slice(0, 10)}`;
-}
-
-async function statOrNull(abs: string): Promise<{ size: number; mtimeMs: number } | null> {
-  try {
-    const s = await fsp.stat(abs);
-    return s.isFile() ? { size: s.size, mtimeMs: s.mtimeMs } : null;
-  } catch {
-    return null;
-  }
 }

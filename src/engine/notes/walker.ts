@@ -26,7 +26,8 @@ export interface NoteFileEntry {
   mtimeMs: number;
 }
 
-export type ReadResult = { ok: true; text: string; hash: string } | { ok: false; reason: SkipReason; detail: string };
+/** `size` and `mtimeMs` are taken before the bytes are read: a write racing the read shows as a newer mtime later. */
+export type ReadResult = { ok: true; text: string; hash: string; size: number; mtimeMs: number } | { ok: false; reason: SkipReason; detail: string };
 
 export const DEFAULT_EXTENSIONS = ['.md', '.markdown', '.mdx', '.txt'];
 export const DEFAULT_MAX_FILE_BYTES = 2 << 20;
@@ -182,8 +183,9 @@ export function createPathFilter(root: string, opts: WalkOptions = {}): (relPath
 /** Reads a note as text, or says why it cannot be indexed. Never reads past the size limit. */
 export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadResult> {
   let buf: Buffer;
+  let st: fs.Stats;
   try {
-    const st = await fsp.stat(absPath);
+    st = await fsp.stat(absPath);
     if (!st.isFile()) return { ok: false, reason: 'not-a-file', detail: 'not a regular file' };
     if (st.size > maxFileBytes) return { ok: false, reason: 'too-large', detail: `${st.size} bytes, limit ${maxFileBytes}` };
     buf = await fsp.readFile(absPath);
@@ -206,5 +208,5 @@ export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_
   if (text.includes('\u0000')) return { ok: false, reason: 'binary', detail: 'contains NUL characters' };
   text = text.replace(/\r\n?/g, '\n').normalize('NFC');
   if (!text.trim()) return { ok: false, reason: 'empty', detail: 'no text' };
-  return { ok: true, text, hash };
+  return { ok: true, text, hash, size: st.size, mtimeMs: st.mtimeMs };
 }
