@@ -281,15 +281,19 @@ export class NotesIndex {
       this.log({ op: 'del', path: p });
       removed++;
     }
+    // Notes whose passages lack a vector (a damaged vector file was dropped) are embedded again.
+    const vectors = this.passages.vectors;
+    const unembedded = new Set(vectors ? [...this.files].filter(([, rec]) => rec.chunkIds.some((id) => !vectors.has(id))).map(([p]) => p) : []);
     const todo = walked.files.filter((f) => {
       const rec = this.files.get(f.path);
-      return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs;
+      return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs || unembedded.has(f.path);
     });
     const r = await this.indexFiles(
       todo.map((f) => ({ rel: f.path, abs: f.absPath })),
       reuse,
       (done, p) => onProgress({ phase: 'index', done, total: todo.length, path: p }),
       opts.signal,
+      unembedded,
     );
     onProgress({ phase: 'save', done: 0, total: 1 });
     this.maybeCompact();
@@ -309,6 +313,7 @@ export class NotesIndex {
     reuse: Map<string, Float32Array>,
     onFile: (done: number, path: string) => void,
     signal?: AbortSignal,
+    reembed: Set<string> = new Set(),
   ): Promise<{ changed: number; embedded: number }> {
     const enc = this.opts.encoder;
     const maxTokens = this.opts.maxTokens ?? Math.min(256, (enc?.profile.maxTokens ?? 512) - 2);
@@ -366,7 +371,7 @@ export class NotesIndex {
       const stat = { size: res.size, mtimeMs: readAt - res.mtimeMs < 2000 ? -1 : res.mtimeMs };
       this.skippedFiles.delete(rel);
       const rec = this.files.get(rel);
-      if (rec && rec.hash === res.hash) {
+      if (rec && rec.hash === res.hash && !reembed.has(rel)) {
         // Touched but not changed (e.g. a git checkout): remember the new mtime only.
         if (rec.size !== stat.size || rec.mtimeMs !== stat.mtimeMs) this.log({ op: 'touch', path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
         onFile(++done, rel);

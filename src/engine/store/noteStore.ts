@@ -226,11 +226,19 @@ export class NoteStore {
         const meta = JSON.parse(this.readPart(m.parts.meta).toString('utf8')) as { files: Record<string, FileRecord>; chunks: [number, string, number, number, string, string][] };
         snapshot.files = new Map(Object.entries(meta.files));
         snapshot.chunks = meta.chunks.map(([id, p, startLine, endLine, heading, text]) => ({ id, path: p, startLine, endLine, heading, text }));
-        if (m.parts.vectors) snapshot.vectors = decodeVectors(this.readPart(m.parts.vectors), dims);
       } catch (err) {
         warnings.push(`index files are damaged (${(err as Error).message}); rebuilding the index`);
         this.reset(fingerprint, dims);
         return { snapshot: empty, ops: [], walValidBytes: 0 };
+      }
+      if (m.parts.vectors) {
+        // The passages and their text survive a damaged vector file: keyword search keeps
+        // answering, and the next sync embeds the passages that have no vector.
+        try {
+          snapshot.vectors = decodeVectors(this.readPart(m.parts.vectors), dims);
+        } catch (err) {
+          warnings.push(`stored vectors are damaged (${(err as Error).message}); the passages are embedded again`);
+        }
       }
       if (m.parts.bm25) {
         try {

@@ -116,10 +116,13 @@ test('a damaged store file is detected at open and the index rebuilt, not truste
   fs.writeFileSync(path.join(folder, vectors), buf);
   const warnings: string[] = [];
   const b = NotesIndex.open({ root, storeDir: store, encoder: enc, log: (_l, m) => warnings.push(m) });
-  assert.ok(warnings.some((w) => /damaged/.test(w)), warnings.join('\n'));
-  assert.equal(b.status().chunks, 0, 'nothing from the damaged store is trusted');
+  assert.ok(warnings.some((w) => /vectors are damaged/.test(w)), warnings.join('\n'));
+  assert.equal(b.status().vectors, 0, 'no damaged vector is trusted');
+  assert.ok(b.status().chunks > 0, 'the passages and their text are kept');
+  assert.equal((await b.search('git rebase', { mode: 'keyword', k: 1 }))[0].path, 'dev/git.md', 'keyword search answers before the repair');
   const r = await b.sync();
-  assert.equal(r.embedded, r.chunks, 'rebuilt from the notes');
+  assert.equal(r.embedded, r.chunks, 'every passage embedded again');
+  assert.equal(b.status().vectors, b.status().chunks);
   assert.equal((await b.search('git rebase', { k: 1 }))[0].path, 'dev/git.md');
   await b.close();
   // A damaged keyword index alone is rebuilt from the stored text, keeping the vectors.
