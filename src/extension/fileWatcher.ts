@@ -8,6 +8,8 @@ import { locate } from './results';
 export const NOTE_GLOB = '**/*.{md,markdown,mdx,txt}';
 const NOTE_FILE = /\.(md|markdown|mdx|txt)$/i;
 const DEBOUNCE_MS = 500;
+/** A storm that never pauses (a sync tool, a build writing notes) still flushes this often. */
+const MAX_WAIT_MS = 3000;
 
 interface Batch {
   changed: Set<string>;
@@ -20,6 +22,8 @@ export class NoteWatcher implements vscode.Disposable {
   /** Folders where a whole directory moved: an incremental sync finds its notes (vectors reused). */
   private readonly resync = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the oldest event of the pending batch arrived. */
+  private firstPendingAt = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly flushed = new vscode.EventEmitter<{ changes: FileChanges[]; resync: string[] }>();
   /** After a batch was applied to the index. */
@@ -46,6 +50,7 @@ export class NoteWatcher implements vscode.Disposable {
   /** Sends what is queued now instead of after the debounce (tests and rebuilds call it). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
+    this.firstPendingAt = 0;
     const batches = [...this.pending].map(([folderId, b]): FileChanges => {
       // The watcher also reports a rename as a delete and a create: the rename covers both.
       const moved = new Set(b.renamed.flatMap((r) => [r.from, r.to]));
@@ -119,7 +124,10 @@ export class NoteWatcher implements vscode.Disposable {
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+    const now = Date.now();
+    if (!this.firstPendingAt) this.firstPendingAt = now;
+    const wait = Math.max(0, Math.min(this.debounceMs, this.firstPendingAt + MAX_WAIT_MS - now));
+    this.timer = setTimeout(() => void this.flush(), wait);
   }
 
   dispose(): void {
