@@ -288,12 +288,59 @@ class Session {
     const line = format(...list).replace(/\\t/g, '\t');
     this.logs.push(line);
     if (verbose || !NOISE.some((re) => re.test(line))) process.stdout.write(`[host ${type}] ${line}\n`);
+    const dom = /^@@dom ([\w.-]+)$/.exec(line.trim());
+    if (dom) return (this.shots = this.shots.then(() => this.inspectDom(dom[1])));
+    const post = /^@@post ([\w.-]+) ([\w.-]+)$/.exec(line.trim());
+    if (post) return (this.shots = this.shots.then(() => this.postToWebview(post[1], post[2])));
     const m = /^@@screenshot ([\w.-]+)$/.exec(line.trim());
     if (!m) return Promise.resolve();
     const name = m[1];
     // One at a time, in order; returned so the page's call resolves once the file is there.
     this.shots = this.shots.then(() => this.takeScreenshot(name));
     return this.shots;
+  }
+
+  /**
+   * "@@dom <name>": reads the DOM of the workbench and of every webview frame from outside the
+   * host (what the user's browser really holds) into <screenshotsDir>/<name>.dom.json.
+   */
+  private async inspectDom(name: string): Promise<void> {
+    if (!this.opts.screenshotsDir || !this.page) return;
+    const frames = [];
+    for (const frame of this.page.frames()) {
+      try {
+        frames.push(await frame.evaluate(READ_FRAME_DOM));
+      } catch (err) {
+        frames.push({ url: frame.url(), error: (err as Error).message });
+      }
+    }
+    writeJsonAtomic(path.join(this.opts.screenshotsDir, `${name}.dom.json`), frames);
+  }
+
+  /**
+   * "@@post <name> <script>": from inside the webview page whose script is media/<script>, posts
+   * each message of <screenshotsDir>/<name>.messages.json (a JSON array) through VS Code's own
+   * webview bridge, as a compromised or buggy page would; writes <name>.posted.json with how many
+   * frames sent them.
+   */
+  private async postToWebview(name: string, script: string): Promise<void> {
+    if (!this.opts.screenshotsDir || !this.page) return;
+    const messages = JSON.parse(fs.readFileSync(path.join(this.opts.screenshotsDir, `${name}.messages.json`), 'utf8')) as unknown[];
+    let frames = 0;
+    const errors: string[] = [];
+    for (const frame of this.page.frames()) {
+      const ours = await frame.evaluate(`[...document.scripts].some((s) => s.src.endsWith(${JSON.stringify(`/media/${script}`)}))`).catch(() => false);
+      // The page cannot reach the bridge once loaded (VS Code hides window.parent from it), so
+      // post as its acquireVsCodeApi does: the host frame's __vscode_post_message__('onmessage', …).
+      const host = frame.parentFrame();
+      if (!ours || !host) continue;
+      const posted = await host.evaluate(postScript(messages)).catch((err: Error) => {
+        errors.push(`${host.url().slice(0, 80)}: ${err.message.slice(0, 200)}`);
+        return false;
+      });
+      if (posted) frames++;
+    }
+    writeJsonAtomic(path.join(this.opts.screenshotsDir, `${name}.posted.json`), { frames, messages: messages.length, errors });
   }
 
   private async takeScreenshot(name: string): Promise<void> {
@@ -323,6 +370,55 @@ class Session {
     this.killServer();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(value, null, 1));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Runs inside a frame of the page (as a string: this file is compiled without the DOM library):
+ * what would show that note text became markup or ran.
+ */
+const READ_FRAME_DOM = `(() => {
+  const marker = '__snPwned';
+  const elements = [...document.querySelectorAll('*')];
+  // An attribute or a script holding the payloads' marker means note text was parsed as HTML.
+  // (Inert attributes such as title or aria-label may hold note text: set through the DOM, never parsed.)
+  const live = /^(on|src$|href$|style$|srcdoc$|action$|formaction$|xlink:href$|content$)/i;
+  const injected = elements
+    .filter((e) => [...e.attributes].some((a) => a.name.includes(marker) || (live.test(a.name) && a.value.includes(marker))) || (/^(SCRIPT|STYLE)$/.test(e.tagName) && (e.textContent || '').includes(marker)))
+    .map((e) => e.outerHTML.slice(0, 200));
+  const handlers = elements.filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name))).map((e) => e.outerHTML.slice(0, 200));
+  const hovers = [...document.querySelectorAll('.monaco-hover')].map((h) => ({
+    text: h.innerText.slice(0, 4000),
+    links: [...h.querySelectorAll('a')].map((a) => a.getAttribute('href') || a.getAttribute('data-href') || ''),
+    images: [...h.querySelectorAll('img')].map((i) => i.getAttribute('src') || ''),
+  }));
+  const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+  return {
+    url: location.href,
+    title: document.title,
+    csp: csp ? csp.getAttribute('content') : null,
+    scripts: [...document.scripts].map((s) => ({ src: s.src, nonce: !!(s.nonce || s.getAttribute('nonce')), inline: s.src ? '' : (s.textContent || '').slice(0, 200) })),
+    stylesheets: [...document.querySelectorAll('link')].map((l) => l.getAttribute('href') || ''),
+    styles: [...document.querySelectorAll('style')].map((e) => e.id || '(no id)'),
+    risky: [...document.querySelectorAll('iframe, object, embed, form, base, meta[http-equiv="refresh" i], a[href^="javascript:" i], img')].map((e) => e.outerHTML.slice(0, 200)),
+    injected,
+    handlers,
+    hovers,
+    pwned: window[marker] === undefined ? null : window[marker],
+    text: document.body ? document.body.innerText.slice(0, 20000) : '',
+  };
+})()`;
+
+/** Run in a webview's host frame: posts messages as coming from its page. */
+function postScript(messages: unknown[]): string {
+  return `(() => {
+  for (const message of ${JSON.stringify(messages)}) window.__vscode_post_message__('onmessage', { message });
+  return true;
+})()`;
 }
 
 /**

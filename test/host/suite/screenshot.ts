@@ -30,3 +30,51 @@ export async function screenshot(name: string, timeoutMs = 15_000): Promise<stri
   }
   throw new Error(`screenshot ${name} was not taken within ${timeoutMs} ms (is the harness watching for @@screenshot?)`);
 }
+
+/** Waits for a file the harness writes in answer to a marker line (see ../codeServer.ts). */
+async function harnessAnswer<T>(marker: string, file: string, timeoutMs: number): Promise<T> {
+  const dir = process.env.SEMANTIC_NOTES_SCREENSHOTS;
+  if (!dir) throw new Error(`${marker}: SEMANTIC_NOTES_SCREENSHOTS is not set (run under test/host/codeServer.ts)`);
+  const full = path.join(dir, file);
+  fs.rmSync(full, { force: true });
+  console.log(marker);
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (fs.existsSync(full)) return JSON.parse(fs.readFileSync(full, 'utf8')) as T;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${marker}: no answer from the harness within ${timeoutMs} ms`);
+}
+
+export interface FrameDom {
+  url: string;
+  error?: string;
+  title: string;
+  csp: string | null;
+  /** inline: the start of a script without src (VS Code injects its webview API so). */
+  scripts: { src: string; nonce: boolean; inline: string }[];
+  stylesheets: string[];
+  /** ids of <style> elements (VS Code injects _defaultStyles into every webview). */
+  styles: string[];
+  risky: string[];
+  injected: string[];
+  handlers: string[];
+  hovers: { text: string; links: string[]; images: string[] }[];
+  pwned: unknown;
+  text: string;
+}
+
+/** The DOM of the workbench and of every webview frame, read by the harness from outside the host. */
+export async function inspectDom(name: string, timeoutMs = 15_000): Promise<FrameDom[]> {
+  const safe = name.replace(/[^\w.-]/g, '_');
+  await new Promise((r) => setTimeout(r, 300));
+  return harnessAnswer<FrameDom[]>(`@@dom ${safe}`, `${safe}.dom.json`, timeoutMs);
+}
+
+/** Posts messages from inside the webview page running media/<script>, through VS Code's real bridge. */
+export async function postFromWebview(name: string, script: string, messages: unknown[], timeoutMs = 15_000): Promise<{ frames: number; errors: string[] }> {
+  const safe = name.replace(/[^\w.-]/g, '_');
+  // The messages travel in a file: a console line that long would be cut by the host.
+  fs.writeFileSync(path.join(process.env.SEMANTIC_NOTES_SCREENSHOTS ?? '.', `${safe}.messages.json`), JSON.stringify(messages));
+  return harnessAnswer<{ frames: number; errors: string[] }>(`@@post ${safe} ${script}`, `${safe}.posted.json`, timeoutMs);
+}
