@@ -5,6 +5,7 @@
 // comes from markdown-it; the text embedded is cleaned of markup noise but keeps every word.
 import MarkdownIt from 'markdown-it';
 import type { Chunk } from '../types';
+import { parseFrontMatter } from './frontMatter';
 
 export interface ChunkOptions {
   maxTokens?: number;
@@ -14,6 +15,8 @@ export interface ChunkOptions {
 
 const md = new MarkdownIt({ html: true });
 const SEP = ' › ';
+/** No real text averages more characters per token than this (English is about 4-5). */
+const MAX_CHARS_PER_TOKEN = 12;
 
 /**
  * A cheap WordPiece-sized estimate: Latin words cost about one token per 6 letters (at least
@@ -51,10 +54,13 @@ export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions
   const real = opts.countTokens;
   // The real tokenizer is exact but slow on huge strings: estimate first, count precisely only
   // what could plausibly fit.
+  // A character floor keeps passages short even where the tokenizer counts little: WordPiece
+  // makes one [UNK] of any word over 100 letters, so a base64 blob would otherwise fill a
+  // "254-token" passage with hundreds of kilobytes.
   const count = (s: string) => {
     const est = estimateTokens(s);
     if (!real || est > maxTokens * 4) return est;
-    return real(s);
+    return Math.max(real(s), Math.ceil(s.length / MAX_CHARS_PER_TOKEN));
   };
   const lines = text.split('\n');
   const sections = /\.txt$/i.test(filePath) ? textSections(lines) : markdownSections(lines);
@@ -118,19 +124,24 @@ function splitSentences(block: Block, maxTokens: number, count: (s: string) => n
   const sentences = block.text.match(/[^.!?。？！\n]+[.!?。？！]*\s*/gu) ?? [block.text];
   const out: Block[] = [];
   let acc = '';
+  let accTokens = 0;
   const push = (s: string) => {
     if (s.trim()) out.push({ start: block.start, end: block.end, text: s.trim() });
   };
   for (const s of sentences) {
-    if (count(s) > maxTokens) {
+    const t = count(s);
+    if (t > maxTokens) {
       push(acc);
       acc = '';
+      accTokens = 0;
       // Hard split: about maxTokens estimated tokens per piece, on a space when one is near.
-      const approxChars = Math.max(16, Math.floor((s.length * maxTokens) / Math.max(1, estimateTokens(s))) - 1);
+      const approxChars = Math.max(16, Math.floor((s.length * maxTokens) / Math.max(1, estimateTokens(s), Math.ceil(s.length / MAX_CHARS_PER_TOKEN))) - 1);
       for (let i = 0; i < s.length; ) {
         let j = Math.min(s.length, i + approxChars);
-        const space = s.lastIndexOf(' ', j);
-        if (j < s.length && space > i + approxChars / 2) j = space;
+        // Looks back only half a piece: a search back to the start made a 10 MB word quadratic.
+        const half = i + Math.ceil(approxChars / 2);
+        const space = j < s.length ? s.slice(half, j).lastIndexOf(' ') : -1;
+        if (space > 0) j = half + space;
         let piece = s.slice(i, j);
         while (piece.length > 1 && count(piece) > maxTokens) piece = piece.slice(0, Math.floor(piece.length * 0.8));
         push(piece);
@@ -138,11 +149,15 @@ function splitSentences(block: Block, maxTokens: number, count: (s: string) => n
       }
       continue;
     }
-    if (acc && count(acc + s) > maxTokens) {
+    // Sentences part at whitespace or punctuation, where tokenizers part too, so their counts
+    // add up: recounting the growing passage for every sentence made a 10 MB line quadratic.
+    if (acc && accTokens + t > maxTokens) {
       push(acc);
       acc = '';
+      accTokens = 0;
     }
     acc += s;
+    accTokens += t;
   }
   push(acc);
   return out;
@@ -195,17 +210,9 @@ function textSections(lines: string[]): Section[] {
 }
 
 function markdownSections(lines: string[]): Section[] {
-  // Front matter: not passage text, but its title can name the note.
-  let fmEnd = 0;
-  let title = '';
-  if (lines[0] === '---' || lines[0] === '+++') {
-    const close = lines.indexOf(lines[0], 1);
-    if (close > 0) {
-      fmEnd = close + 1;
-      const t = lines.slice(1, close).find((l) => /^title\s*[:=]/i.test(l));
-      if (t) title = t.replace(/^title\s*[:=]\s*/i, '').replace(/^["']|["']$/g, '').trim();
-    }
-  }
+  const fm = parseFrontMatter(lines);
+  const fmEnd = fm.lines;
+  const title = fm.title;
   const src = lines.map((l, i) => (i < fmEnd ? '' : l)).join('\n');
   const tokens = md.parse(src, {});
   const sections: Section[] = [];
@@ -231,14 +238,36 @@ function markdownSections(lines: string[]): Section[] {
       cur = { heading: crumb(), start: s + 1, blocks: [] };
       continue;
     }
-    let body: string;
-    if (t.type === 'fence' || t.type === 'code_block') body = t.content.replace(/\n$/, '');
-    else if (t.type === 'hr') continue;
-    else body = lines.slice(s, e).map(cleanLine).join('\n').trim();
-    if (body.trim()) cur.blocks.push({ start: s + 1, end: e, text: body });
+    if (t.type === 'hr') continue;
+    // A fence's content starts on the line after its opening fence.
+    const block =
+      t.type === 'fence' ? lineBlock(s + 2, t.content.replace(/\n$/, '').split('\n'))
+      : t.type === 'code_block' ? lineBlock(s + 1, t.content.replace(/\n$/, '').split('\n'))
+      : lineBlock(s + 1, lines.slice(s, e).map(cleanLine));
+    if (block) cur.blocks.push(block);
   }
   if (cur.blocks.length) sections.push(cur);
+  // A note of front matter alone is found by its title and description.
+  if (sections.length === 0 && (fm.title || fm.description)) {
+    const text = [fm.title, fm.description].filter(Boolean).join('\n');
+    sections.push({ heading: fm.title, start: 1, blocks: [{ start: 1, end: fmEnd, text }] });
+  }
   return sections;
+}
+
+/**
+ * A block of cleaned lines, one per line of the file from `start`. Blank lines at either end
+ * are dropped with their line numbers, so the text still maps line for line onto the file and a
+ * block split on lines never gets overlapping ranges (a line cleaned to nothing, such as the
+ * closing backtick of inline code, used to break that).
+ */
+function lineBlock(start: number, cleaned: string[]): Block | null {
+  let a = 0;
+  let b = cleaned.length;
+  while (a < b && !cleaned[a].trim()) a++;
+  while (b > a && !cleaned[b - 1].trim()) b--;
+  if (a === b) return null;
+  return { start: start + a, end: start + b - 1, text: cleaned.slice(a, b).join('\n') };
 }
 
 function cleanLine(line: string): string {
@@ -256,14 +285,27 @@ function cleanLine(line: string): string {
 function clean(s: string): string {
   return s
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[\[([^\]|]+)\|([^\]]+)\]\]/g, '$2')
+    .replace(/\[\[([^\]|]+)\|([^\]]+)\]\]/g, (_, a: string, b: string) => wikiLabel(a, b))
     .replace(/\[\[([^\]]+)\]\]/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+    .replace(INLINE_TAG, '')
     .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
     .replace(/`+/g, '')
     .replace(/(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1/g, '$2')
     .replace(/(^|[\s(])[*_](?=\S)(.+?)(?<=\S)[*_](?=[\s).,!?:;]|$)/g, '$1$2')
     .replace(/[ \t]+/g, ' ')
     .trim();
+}
+
+/** Tags that style part of a word (H<sub>2</sub>O, x<sup>2</sup>): dropped without a space. */
+const INLINE_TAG = /<\/?(?:sup|sub|b|i|u|s|em|strong|mark|small|span|abbr|kbd|code|ins|del)(?:\s[^>]*)?>/gi;
+
+/**
+ * `[[a|b]]`: Obsidian writes `[[target|label]]`, Dendron `[[label|note.id]]`. The label is the
+ * part that is not a dotted note id.
+ */
+function wikiLabel(a: string, b: string): string {
+  const isId = (s: string) => /^[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+(?:#[^\s]*)?$/u.test(s.trim());
+  return (isId(b) && !isId(a) ? a : b).trim();
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { SkippedFile, SkipReason } from '../types';
+import { parseFrontMatter } from './frontMatter';
 
 export interface WalkOptions {
   extensions?: string[];
@@ -208,5 +209,13 @@ export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_
   if (text.includes('\u0000')) return { ok: false, reason: 'binary', detail: 'contains NUL characters' };
   text = text.replace(/\r\n?/g, '\n').normalize('NFC');
   if (!text.trim()) return { ok: false, reason: 'empty', detail: 'no text' };
+  if (!/\.txt$/i.test(absPath)) {
+    // Front matter with a title or description is a note (found by its title); without, nothing.
+    const lines = text.split('\n');
+    const fm = parseFrontMatter(lines);
+    if (fm.lines && !fm.title && !fm.description && !lines.slice(fm.lines).join('').trim()) {
+      return { ok: false, reason: 'empty', detail: 'only front matter, without a title' };
+    }
+  }
   return { ok: true, text, hash, size: st.size, mtimeMs: st.mtimeMs };
 }

@@ -28,13 +28,42 @@ test('small sections merge; front matter title names a note without H1', () => {
   assert.equal(chunks.length, 1);
   assert.equal(chunks[0].heading, 'My Note', 'siblings merge under their parent');
   assert.deepEqual([chunks[0].startLine, chunks[0].endLine], [4, 10]);
-  assert.deepEqual(chunkMarkdown('x.md', '---\ntitle: x\n---\n'), []);
+  // A note of front matter alone (Dendron makes them) is one passage: its title and description.
+  assert.deepEqual(chunkMarkdown('x.md', '---\nid: a.b\ntitle: "Weekly review"\ndesc: plans for the week\n---\n'), [
+    { path: 'x.md', startLine: 1, endLine: 5, heading: 'Weekly review', text: 'Weekly review\nplans for the week' },
+  ]);
+  assert.deepEqual(chunkMarkdown('x.md', '---\ntags: [a]\n---\n'), []);
   assert.deepEqual(chunkMarkdown('x.md', ''), []);
 });
 
 test('markup is cleaned but words kept; code fences kept without markers', () => {
   const [c] = chunkMarkdown('m.md', '# T\n\nSee [the docs](https://x.y/z) and [[Other Note|that note]], **bold** and ![diagram](a.png) <b>tag</b>.\n\n```js\nconst a = 1;\n```\n', { minChars: 0 });
-  assert.equal(c.text, 'See the docs and that note, bold and diagram tag .\n\nconst a = 1;');
+  assert.equal(c.text, 'See the docs and that note, bold and diagram tag.\n\nconst a = 1;');
+});
+
+test('Dendron labels, <sup>/<sub> inside words, inline code over a line break', async () => {
+  const [w] = chunkMarkdown('w.md', '# T\n\nSee [[Quarterly plan|work.plans.q3]], [[Obsidian Note|its alias]] and [[daily.journal]].\n', { minChars: 0 });
+  assert.equal(w.text, 'See Quarterly plan, its alias and daily.journal.');
+  const [h] = chunkMarkdown('h.md', '# T\n\nWater is H<sub>2</sub>O and E = mc<sup>2</sup>; one<br>two <span class="x">tagged</span>\n', { minChars: 0 });
+  assert.equal(h.text, 'Water is H2O and E = mc2; one two tagged');
+  // A paragraph whose last line is only the closing backtick of a code span: split on lines,
+  // its passages must tile the file without overlapping.
+  const body = Array.from({ length: 8 }, (_, i) => `line ${i} has some words in it and more words here`).join('\n');
+  for (const text of [`# T\n\n${body} \`code\n\`\n\nafter\n`, `# T\n\n\`\n${body} code\`\n\nafter\n`, `# T\n\n\`\`\`\n${body}\n\`\`\`\n`]) {
+    const chunks = chunkMarkdown('c.md', text, { minChars: 0, maxTokens: 24 });
+    assert.ok(chunks.length >= 3);
+    for (let i = 1; i < chunks.length; i++) assert.ok(chunks[i].startLine > chunks[i - 1].endLine, JSON.stringify(chunks.map((c) => [c.startLine, c.endLine])));
+    const lines = text.split('\n');
+    for (const c of chunks) {
+      const first = c.text.split('\n')[0].split(' ').slice(0, 2).join(' ');
+      assert.ok(lines.slice(c.startLine - 1, c.endLine).join('\n').includes(first), `${first} within ${c.startLine}-${c.endLine}`);
+    }
+  }
+  // A blob without spaces is one [UNK] per 100 letters to WordPiece: passages stay short anyway.
+  const enc = await encoder();
+  const blob = chunkMarkdown('b.md', `# Blob\n\n${'QUJD'.repeat(250_000)}\n`, { maxTokens: 254, countTokens: (t) => enc.countTokens(t) });
+  assert.ok(blob.length > 100 && blob.every((c) => c.text.length <= 254 * 12 + 8), `${Math.max(...blob.map((c) => c.text.length))} chars`);
+  assert.equal(blob.reduce((n, c) => n + c.text.replace(/^Blob\n?/, '').replace(/\s/g, '').length, 0), 1_000_000);
 });
 
 test('long sections split on blocks to fit the real token budget; Korean too', async () => {
