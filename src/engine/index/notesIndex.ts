@@ -361,7 +361,9 @@ export class NotesIndex {
       const res = await readNote(abs, this.opts.walk?.maxFileBytes);
       if (!res.ok) {
         if (this.files.has(rel)) this.log({ op: 'del', path: rel });
-        this.skippedFiles.set(rel, { path: rel, reason: res.reason, detail: res.detail });
+        // A note deleted or renamed since the walk is gone, not "unreadable".
+        if (res.reason === 'unreadable' && res.detail === 'ENOENT') this.skippedFiles.delete(rel);
+        else this.skippedFiles.set(rel, { path: rel, reason: res.reason, detail: res.detail });
         onFile(++done, rel);
         continue;
       }

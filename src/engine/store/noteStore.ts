@@ -165,6 +165,9 @@ export class NoteStore {
         const tmp = path.join(this.dir, `${f}.tmp-${process.pid}`);
         written.push(f, `${f}.tmp-${process.pid}`);
         if (w.writeGraph(tmp)) {
+          // hnswlib does not report a full disk: it leaves a truncated file that would pass its
+          // checksum. A disk with no block left after the write is taken as exactly that.
+          if (fs.statfsSync(this.dir).bavail === 0) throw Object.assign(new Error(`no space left writing ${f}`), { code: 'ENOSPC' });
           if (shouldTear(f)) {
             fs.truncateSync(tmp, fs.statSync(tmp).size >> 1);
             crashNow();
