@@ -9,13 +9,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NotesIndex } from '../../../src/engine/index/notesIndex';
-import type { Encoder } from '../../../src/engine/embedding/encoder';
 import { dataDir, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
-
-function fingerprint(idx: NotesIndex): string[] {
-  return [...idx.passages.chunks.values()].map((c) => `${c.path}:${c.startLine}-${c.endLine}:${c.heading}:${c.text}:${idx.passages.vectors?.has(c.id)}`).sort();
-}
+import { cleanRebuild, passageFingerprint } from '../../helpers/rebuild';
 
 /** Fills the filesystem of `dir` until only `leave` bytes are free. */
 function fillDisk(dir: string, leave: number): void {
@@ -48,14 +44,6 @@ function consistent(idx: NotesIndex): void {
   assert.equal(idx.passages.bm25.size, idx.passages.size);
 }
 
-async function clean(root: string, enc: Encoder): Promise<string[]> {
-  const idx = NotesIndex.open({ root, storeDir: tmpDir('sn-clean-'), encoder: enc });
-  await idx.sync();
-  const f = fingerprint(idx);
-  await idx.close();
-  return f;
-}
-
 test('a full disk: clear error, last good index kept and searchable, resumes when space returns', { timeout: 600_000 }, async (t) => {
   const mnt = tmpDir('sn-tmpfs-');
   try {
@@ -78,7 +66,7 @@ test('a full disk: clear error, last good index kept and searchable, resumes whe
     let idx = NotesIndex.open({ root, storeDir: store, encoder: enc, log });
     await idx.sync();
     await idx.flush();
-    const good = fingerprint(idx);
+    const good = passageFingerprint(idx);
     const goodFiles = idx.coverage().indexed.length;
     const snapshotBytes = idx.status().storeBytes;
     console.log(`[disk-full] good index: ${goodFiles} notes, ${good.length} passages, ${(snapshotBytes / 1024).toFixed(0)} KiB`);
@@ -116,7 +104,7 @@ test('a full disk: clear error, last good index kept and searchable, resumes whe
     //    no part behind, and the logged edit survives a reopen.
     for (const f of idx.coverage().indexed.slice(0, 5)) fs.appendFileSync(path.join(root, f.path), '\n\nA line added while the disk was nearly full.\n');
     await idx.sync();
-    const logged = fingerprint(idx);
+    const logged = passageFingerprint(idx);
     fillDisk(mnt, Math.floor(idx.status().storeBytes * 0.5));
     const err2 = await idx.flush().then(() => null, (e: Error) => e);
     assert.equal(err2?.name, 'DiskFullError', `snapshot onto a full disk: ${err2?.message}`);
@@ -126,19 +114,19 @@ test('a full disk: clear error, last good index kept and searchable, resumes whe
     assert.deepEqual(strays, [], 'no half-written snapshot parts are left');
     await idx.close();
     idx = NotesIndex.open({ root, storeDir: store, encoder: enc, log });
-    assert.deepEqual(fingerprint(idx), logged, 'the logged edit survives the failed snapshot');
+    assert.deepEqual(passageFingerprint(idx), logged, 'the logged edit survives the failed snapshot');
 
     // 6. Space returns again: the snapshot is written and the index equals a clean rebuild.
     fs.rmSync(path.join(mnt, 'filler'));
     await idx.sync();
     await idx.flush();
-    const expected = await clean(root, enc);
-    assert.deepEqual(fingerprint(idx), expected);
+    const expected = await cleanRebuild(root, enc);
+    assert.deepEqual(passageFingerprint(idx), expected);
     console.log(`[disk-full] log append on a full disk: a clear error, ${kept}/${resumed.files} notes kept and searchable; resumed run embedded ${resumed.embedded} passages; failed snapshot left 0 stray parts; free now ${freeBytes(mnt) >> 20} MiB`);
     await idx.close();
     const again = NotesIndex.open({ root, storeDir: store, encoder: enc });
     assert.equal((await again.sync()).embedded, 0);
-    assert.deepEqual(fingerprint(again), expected);
+    assert.deepEqual(passageFingerprint(again), expected);
     await again.close();
     fs.rmSync(src, { recursive: true, force: true });
     fs.rmSync(root, { recursive: true, force: true });

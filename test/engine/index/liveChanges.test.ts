@@ -9,21 +9,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NotesIndex } from '../../../src/engine/index/notesIndex';
-import type { Encoder } from '../../../src/engine/embedding/encoder';
 import { dataDir, repoRoot, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
-
-function fingerprint(idx: NotesIndex): string[] {
-  return [...idx.passages.chunks.values()].map((c) => `${c.path}:${c.startLine}-${c.endLine}:${c.heading}:${c.text}:${idx.passages.vectors?.has(c.id)}`).sort();
-}
-
-async function clean(root: string, enc: Encoder): Promise<string[]> {
-  const idx = NotesIndex.open({ root, storeDir: tmpDir('sn-live-clean-'), encoder: enc });
-  await idx.sync();
-  const f = fingerprint(idx);
-  await idx.close();
-  return f;
-}
+import { cleanRebuild, passageFingerprint } from '../../helpers/rebuild';
 
 test('files deleted, renamed, rewritten and created during a sync: the next sync equals a clean rebuild', { timeout: 300_000 }, async () => {
   const dir = tmpDir('sn-live-');
@@ -64,15 +52,15 @@ test('files deleted, renamed, rewritten and created during a sync: the next sync
     if (!fs.existsSync(path.join(root, p))) assert.ok(!idx.hasFile(p) || files.includes(p), p);
   }
   const second = await idx.sync();
-  const expected = await clean(root, enc);
-  assert.deepEqual(fingerprint(idx), expected);
+  const expected = await cleanRebuild(root, enc);
+  assert.deepEqual(passageFingerprint(idx), expected);
   assert.equal(idx.passages.vectors!.size, idx.passages.size);
   assert.equal(idx.passages.bm25.size, idx.passages.size);
   // And once more: nothing left to do, nothing stale hiding behind an unchanged size and mtime.
   const third = await idx.sync();
   assert.equal(third.embedded, 0);
   assert.equal(third.changed, 0);
-  assert.deepEqual(fingerprint(idx), expected);
+  assert.deepEqual(passageFingerprint(idx), expected);
   console.log(`[live-changes] first sync ${first.files} notes under ${acted * 25} changes + ${ticks} racing rewrites; the next sync changed ${second.changed} and removed ${second.removed}; equal to a clean rebuild (${expected.length} passages)`);
   await idx.close();
   fs.rmSync(dir, { recursive: true, force: true });
