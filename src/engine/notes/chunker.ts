@@ -276,30 +276,39 @@ function cleanLine(line: string): string {
       .replace(/^\s{0,3}>\s?/, '')
       .replace(/^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/, '')
       .replace(/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/, '')
-      .replace(/\s*\|\s*/g, ' | ')
+      // Table cells: split, not /\s*\|\s*/, which is quadratic in a long run of spaces.
+      .split('|')
+      .map((cell, i, all) => (all.length > 1 ? cell.trim() : cell))
+      .join(' | ')
       .replace(/^ \| | \| $/g, ''),
   );
 }
 
-/** Inline markup → plain words: link and image text kept, URLs, tags and markers dropped. */
+/**
+ * Inline markup → plain words: link and image text kept, URLs, tags and markers dropped.
+ * Every span is bounded (link text 500 characters, a URL 2048, an emphasis 500): with an open
+ * `[`, `<` or `**` that never closes, an unbounded pattern rescans the rest of the line from
+ * each opener, and a 1 MB line of `[a](` or `**a` took hours.
+ */
 function clean(s: string): string {
   return s
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[\[([^\]|]+)\|([^\]]+)\]\]/g, (_, a: string, b: string) => wikiLabel(a, b))
-    .replace(/\[\[([^\]]+)\]\]/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
+    .replace(/\(data:[\w/+.-]{1,100};base64,[A-Za-z0-9+/=]*\)/g, '()')
+    .replace(/!\[([^\]\n]{0,500})\]\([^)\n]{0,2048}\)/g, '$1')
+    .replace(/\[\[([^\]|\n]{1,500})\|([^\]\n]{1,500})\]\]/g, (_, a: string, b: string) => wikiLabel(a, b))
+    .replace(/\[\[([^\]\n]{1,500})\]\]/g, '$1')
+    .replace(/\[([^\]\n]{1,500})\]\([^)\n]{0,2048}\)/g, '$1')
+    .replace(/\[([^\]\n]{1,500})\]\[[^\]\n]{0,500}\]/g, '$1')
     .replace(INLINE_TAG, '')
-    .replace(/<\/?[A-Za-z][^>]*>/g, ' ')
+    .replace(/<\/?[A-Za-z][^>\n]{0,1000}>/g, ' ')
     .replace(/`+/g, '')
-    .replace(/(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    .replace(/(^|[\s(])[*_](?=\S)(.+?)(?<=\S)[*_](?=[\s).,!?:;]|$)/g, '$1$2')
+    .replace(/(\*\*|__|~~)(?=\S)(.{1,500}?)(?<=\S)\1/g, '$2')
+    .replace(/(^|[\s(])[*_](?=\S)(.{1,500}?)(?<=\S)[*_](?=[\s).,!?:;]|$)/g, '$1$2')
     .replace(/[ \t]+/g, ' ')
     .trim();
 }
 
 /** Tags that style part of a word (H<sub>2</sub>O, x<sup>2</sup>): dropped without a space. */
-const INLINE_TAG = /<\/?(?:sup|sub|b|i|u|s|em|strong|mark|small|span|abbr|kbd|code|ins|del)(?:\s[^>]*)?>/gi;
+const INLINE_TAG = /<\/?(?:sup|sub|b|i|u|s|em|strong|mark|small|span|abbr|kbd|code|ins|del)(?:\s[^>\n]{0,1000})?>/gi;
 
 /**
  * `[[a|b]]`: Obsidian writes `[[target|label]]`, Dendron `[[label|note.id]]`. The label is the

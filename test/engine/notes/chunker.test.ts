@@ -98,3 +98,28 @@ test('.txt files are chunked by paragraph without markdown', () => {
   assert.equal(chunks[0].text, 'Plain text notes work too.');
   assert.deepEqual([chunks[1].startLine, chunks[1].endLine], [3, 3]);
 });
+
+test('markup that never closes (a 100 KB line of `[a](`, `**a`, `[[a|`, `<a`…) chunks in linear time, words kept', () => {
+  const n = 25_000;
+  const lines: Record<string, string> = {
+    links: '[a]('.repeat(n),
+    images: '![a'.repeat(n),
+    wikilinks: '[[a|'.repeat(n),
+    strong: '**a '.repeat(n),
+    strike: '~~a '.repeat(n),
+    tags: '<a '.repeat(n),
+    brackets: `${'['.repeat(n)}a${']'.repeat(n)}`,
+    spaces: `a${' '.repeat(n * 4)}a`,
+  };
+  const t0 = Date.now();
+  for (const [name, line] of Object.entries(lines)) {
+    const t = Date.now();
+    const chunks = chunkMarkdown('p.md', `# P\n\n${line}\n`, { maxTokens: 256 });
+    const words = chunks.reduce((k, c) => k + (c.text.match(/a/g)?.length ?? 0), 0);
+    assert.equal(words, (line.match(/a/g) ?? []).length, `${name}: every "a" kept`);
+    assert.ok(chunks.every((c) => estimateTokens(c.text) <= 256), name);
+    console.log(`${name}: ${line.length} chars in ${Date.now() - t} ms`);
+  }
+  // Unbounded patterns took minutes here (quadratic); bounded ones take about a second each.
+  assert.ok(Date.now() - t0 < 60_000, `${Date.now() - t0} ms`);
+});
