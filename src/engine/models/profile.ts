@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pooling } from '../types';
+import { FUSION_METHODS, type FusionSettings } from '../search/fusion';
 import { CATALOG } from './catalog';
 
 export type ModelKind = 'embedding' | 'fill-mask' | 'cross-encoder';
@@ -25,6 +26,12 @@ export interface ModelProfile {
   queryPrefix: string;
   passagePrefix: string;
   dtype: Dtype;
+  /**
+   * How hybrid search weighs this model's ranking against keywords. It belongs to the model: a
+   * weak encoder deserves a small weight, a strong one a large one. Missing fields take the
+   * product defaults (SEARCH_DEFAULTS in index/passageIndex.ts).
+   */
+  fusion?: Partial<FusionSettings>;
 }
 
 /** transformers.js v3/v4 file names under onnx/ (utils/dtypes.js DEFAULT_DTYPE_SUFFIX_MAPPING). */
@@ -113,6 +120,24 @@ function ownProfile(dir: string, id: string): Partial<ModelProfile> {
   if (o.dtype !== undefined) {
     if (!isDtype(o.dtype)) throw bad('dtype', `one of ${DTYPES.join(', ')}`);
     out.dtype = o.dtype;
+  }
+  if (o.fusion !== undefined) {
+    const f = o.fusion as Record<string, unknown>;
+    if (!f || typeof f !== 'object' || Array.isArray(f)) throw bad('fusion', 'an object such as {"method": "convex", "semanticWeight": 0.3}');
+    const fusion: Partial<FusionSettings> = {};
+    if (f.method !== undefined) {
+      if (!FUSION_METHODS.includes(f.method as FusionSettings['method'])) throw bad('fusion', `an object whose "method" is one of ${FUSION_METHODS.join(', ')}`);
+      fusion.method = f.method as FusionSettings['method'];
+    }
+    if (f.semanticWeight !== undefined) {
+      if (typeof f.semanticWeight !== 'number' || !(f.semanticWeight >= 0 && f.semanticWeight <= 1)) throw bad('fusion', 'an object whose "semanticWeight" is between 0 and 1');
+      fusion.semanticWeight = f.semanticWeight;
+    }
+    if (f.rrfK !== undefined) {
+      if (typeof f.rrfK !== 'number' || !(f.rrfK >= 0 && Number.isFinite(f.rrfK))) throw bad('fusion', 'an object whose "rrfK" is a number ≥ 0');
+      fusion.rrfK = f.rrfK;
+    }
+    out.fusion = fusion;
   }
   return out;
 }

@@ -7,6 +7,21 @@
 // in list order, so the same input always gives bit-identical scores. An item listed twice in one
 // list counts once, at its better (earlier) rank. The item returned is its first occurrence.
 
+/** Ways to fuse a keyword and a semantic ranking (see fuseRankings). */
+export const FUSION_METHODS = ['convex', 'rrf'] as const;
+
+export interface FusionSettings {
+  /**
+   * 'convex': semanticWeight·s + (1 − semanticWeight)·k over normalized scores (Bruch et al.,
+   * TOIS 2023); 'rrf': Reciprocal Rank Fusion with weights semanticWeight and 1 − semanticWeight.
+   */
+  method: (typeof FUSION_METHODS)[number];
+  /** Share of the semantic list, 0..1: 0 is keyword search alone, 1 semantic alone. */
+  semanticWeight: number;
+  /** RRF's k (only for 'rrf'). */
+  rrfK: number;
+}
+
 export interface FusedItem<T> {
   item: T;
   score: number;
