@@ -16,14 +16,14 @@ export async function run(): Promise<void> {
   const TUNED = { maxTokens: 510, rrfK: 20, keywordWeight: 8, semanticWeight: 1 };
   const corpus = await buildEvalCorpus(path.join(dataDir, 'scifact'), { mode: 'hybrid', encoder: enc, maxTokens: TUNED.maxTokens });
   for (const mode of ['keyword', 'semantic', 'hybrid'] as const) {
-    const r = await scoreRetrieval(corpus, { mode, encoder: enc, ...TUNED });
+    const r = await scoreRetrieval(corpus, { mode, encoder: enc });
     retrieval[mode] = { ndcg10: r.ndcg10, recall100: r.recall100, mrr10: r.mrr10 };
   }
   // Hybrid + cross-encoder rerank. No pretrained cross-encoder exists on these machines: this
   // row runs the real rerank path with the random-weight test fixture, so it measures plumbing,
   // not quality (real users get Xenova/ms-marco-MiniLM-L-6-v2).
   const reranker = new CrossEncoder(await loadModel(await resolveModel('semantic-notes-test/tiny-cross-encoder', { modelsDir: path.join(repoRoot, 'test', 'fixtures', 'models') }), 'cross-encoder'));
-  const rr = await scoreRetrieval(corpus, { mode: 'hybrid', encoder: enc, ...TUNED, reranker });
+  const rr = await scoreRetrieval(corpus, { mode: 'hybrid', encoder: enc, reranker });
   retrieval['hybrid + rerank (random fixture)'] = { ndcg10: rr.ndcg10, recall100: rr.recall100, mrr10: rr.mrr10 };
   // The product's untuned default fusion (RRF k=60, equal weights) on the same passages.
   const plain = await scoreRetrieval(corpus, { mode: 'hybrid', encoder: enc });

@@ -13,6 +13,7 @@ import {
   EngineSession,
   type EngineConfig,
 } from '../engine/session';
+import type { FusionSettings } from '../engine/search/fusion';
 import type { Metric, Pooling, SearchHit, SearchMode } from '../engine/types';
 import { ProgressBar } from './progress';
 
@@ -88,20 +89,21 @@ withModelFlags(program.command('index <folder>'))
     }
   });
 
-withModelFlags(program.command('search <query>'))
+withFusionFlags(withModelFlags(program.command('search <query>')))
   .description('search an index')
   .requiredOption('--store <dir>', 'folder of the index')
   .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
   .option('--rerank', 'rerank the top results with the cross-encoder')
   .option('--rerank-model <id>', `cross-encoder for --rerank (default ${DEFAULT_CROSS_ENCODER_MODEL})`)
   .option('-k, --top <n>', 'number of results', positiveInt, 10)
-  .action(async (query: string, o: ModelFlags & { store: string; mode: SearchMode; rerank?: boolean; top: number }) => {
+  .action(async (query: string, o: ModelFlags & FusionFlags & { store: string; mode: SearchMode; rerank?: boolean; top: number }) => {
     if (!query.trim()) throw new Error('the query is empty');
     const { index, s } = await openStored(o, o.mode === 'keyword');
     try {
       const reranker = o.rerank ? await s.crossEncoder() : null;
-      const hits = await index.search(query, { mode: o.mode, k: o.top, reranker });
-      printHits(hits, o.json);
+      const r = await NotesIndex.searchMany([index], query, { mode: o.mode, k: o.top, reranker, fusion: fusionFlags(o) });
+      if (r.notice) process.stderr.write(`semantic-notes: ${r.notice}\n`);
+      printHits(r.hits.map(({ source: _source, ...h }) => h), o.json);
     } finally {
       await index.close();
     }
@@ -153,18 +155,18 @@ withModelFlags(program.command('mask <text>'))
   });
 
 const evalCmd = program.command('eval').description('measure retrieval or similarity quality');
-withModelFlags(evalCmd.command('retrieval'))
+withFusionFlags(withModelFlags(evalCmd.command('retrieval')))
   .requiredOption('--data <dir>', 'BEIR-style folder: corpus.jsonl, queries.jsonl, qrels.tsv')
   .option('--corpus <file>', 'corpus.jsonl when it is not in --data (default: --data or its parent)')
   .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
   .option('--rerank', 'rerank with the cross-encoder')
   .option('--rerank-model <id>', 'cross-encoder for --rerank')
-  .action(async (o: ModelFlags & { data: string; corpus?: string; mode: SearchMode; rerank?: boolean }) => {
+  .action(async (o: ModelFlags & FusionFlags & { data: string; corpus?: string; mode: SearchMode; rerank?: boolean }) => {
     if (!isDir(o.data)) throw new Error(`no such folder: ${o.data}`);
     const s = session(o);
     const encoder = o.mode === 'keyword' ? null : await s.encoder();
     const reranker = o.rerank ? await s.crossEncoder() : null;
-    const r = await evalRetrieval(o.data, { mode: o.mode, encoder, reranker, corpus: o.corpus });
+    const r = await evalRetrieval(o.data, { mode: o.mode, encoder, reranker, corpus: o.corpus, fusion: fusionFlags(o) });
     print(o.json ? r : { ...r });
   });
 withModelFlags(evalCmd.command('sts'))
@@ -175,6 +177,29 @@ withModelFlags(evalCmd.command('sts'))
     const r = await evalSts(o.data, await session(o).encoder(), o.pooling);
     print(r);
   });
+
+interface FusionFlags {
+  fusion?: 'convex' | 'rrf';
+  semanticWeight?: number;
+}
+
+/** Hybrid fusion overrides; without them the model's own fusion settings apply. */
+function withFusionFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--fusion <method>', 'hybrid fusion (default: the model\'s own)').choices(['convex', 'rrf']))
+    .option('--semantic-weight <w>', 'share of meaning in hybrid search, 0 (keywords alone) to 1 (default: the model\'s own)', unitInterval);
+}
+
+function fusionFlags(o: FusionFlags): Partial<FusionSettings> | undefined {
+  if (o.fusion === undefined && o.semanticWeight === undefined) return undefined;
+  return { ...(o.fusion ? { method: o.fusion } : {}), ...(o.semanticWeight !== undefined ? { semanticWeight: o.semanticWeight } : {}) };
+}
+
+function unitInterval(v: string): number {
+  const n = Number(v);
+  if (!(v.trim() !== '' && n >= 0 && n <= 1)) throw new InvalidArgumentError('give a number from 0 to 1');
+  return n;
+}
 
 async function openStored(o: ModelFlags & { store: string }, keywordOnly: boolean): Promise<{ index: NotesIndex; s: EngineSession }> {
   const info = NotesIndex.describeStore(o.store);

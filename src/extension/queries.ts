@@ -17,9 +17,14 @@ export class Queries {
   constructor(private readonly service: ServiceClient, readonly results: Results) {}
 
   async search(args: SearchArgs, token?: vscode.CancellationToken): Promise<FolderHit[]> {
+    return (await this.searchWithNotice(args, token)).hits;
+  }
+
+  /** search(), with the service's note when the model could not read the query (keyword results then). */
+  async searchWithNotice(args: SearchArgs, token?: vscode.CancellationToken): Promise<{ hits: FolderHit[]; notice?: string }> {
     const ui = uiSettings();
-    const hits = await this.service.request(Requests.search, { query: args.query, mode: args.mode ?? ui.defaultMode, rerank: args.rerank ?? ui.rerank, k: args.k ?? ui.resultCount }, token);
-    return this.results.remember(hits);
+    const r = await this.service.request(Requests.search, { query: args.query, mode: args.mode ?? ui.defaultMode, rerank: args.rerank ?? ui.rerank, k: args.k ?? ui.resultCount }, token);
+    return { hits: this.results.remember(r.hits), notice: r.notice };
   }
 
   /**

@@ -21,6 +21,11 @@ export interface ServiceConfig {
   crossEncoderModel: string;
   /** Pooling override for the embedding model; '' = the model's own profile. */
   pooling: Pooling | '';
+  /**
+   * Share of meaning in hybrid search, 0..1 (0 = keywords alone); null = the model's own setting
+   * (its profile's `fusion`), which is what most users want.
+   */
+  semanticWeight?: number | null;
   include: string[];
   exclude: string[];
   maxFileBytes: number;
@@ -56,6 +61,14 @@ export interface FolderStatus extends IndexStatus {
 
 export interface FolderHit extends SearchHit {
   folderId: string;
+}
+
+export interface SearchResult {
+  /** One ranking across every folder searched. */
+  hits: FolderHit[];
+  /** The ranking used: 'keyword' when the model could not read the query (then `notice` says so). */
+  ranking: SearchMode;
+  notice?: string;
 }
 
 export interface SearchParams {
@@ -142,7 +155,7 @@ export const Requests = {
   applyChanges: new RequestType<FileChanges, void, void>('semanticNotes/applyChanges'),
   status: new RequestType0<FolderStatus[], void>('semanticNotes/status'),
   coverage: new RequestType<{ folderId: string }, { indexed: number; skipped: SkippedFile[] }, void>('semanticNotes/coverage'),
-  search: new RequestType<SearchParams, FolderHit[], void>('semanticNotes/search'),
+  search: new RequestType<SearchParams, SearchResult, void>('semanticNotes/search'),
   related: new RequestType<RelatedParams, FolderHit[], void>('semanticNotes/related'),
   relatedText: new RequestType<RelatedTextParams, FolderHit[], void>('semanticNotes/relatedText'),
   similarity: new RequestType<SimilarityParams, SimilarityResult, void>('semanticNotes/similarity'),

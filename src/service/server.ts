@@ -16,6 +16,8 @@ import {
   type FolderStatus,
   type IndexSummary,
   type ModelState,
+  type SearchParams,
+  type SearchResult,
   type ServiceConfig,
 } from '../protocol/protocol';
 
@@ -180,7 +182,7 @@ export class Server {
     }
   }
 
-  async search(p: { query: string; mode: 'hybrid' | 'semantic' | 'keyword'; rerank: boolean; k: number; folderIds?: string[] }, token: CancellationToken): Promise<FolderHit[]> {
+  async search(p: SearchParams, token: CancellationToken): Promise<SearchResult> {
     const query = checkText(p.query, 'query');
     const k = clampK(p.k);
     const controller = new AbortController();
@@ -196,14 +198,17 @@ export class Server {
         }
       }
       const folders = [...this.folders.values()].filter((f) => !p.folderIds || p.folderIds.includes(f.spec.id));
-      const all: FolderHit[] = [];
-      for (const f of folders) {
-        // Without an embedding model every mode falls back to keywords rather than failing.
-        const mode = f.index.encoder ? p.mode : 'keyword';
-        const hits = await f.index.search(query, { mode, k, reranker, signal: controller.signal });
-        all.push(...hits.map((h) => ({ ...h, folderId: f.spec.id })));
-      }
-      return all.sort((a, b) => b.score - a.score).slice(0, k);
+      // Without an embedding model every mode falls back to keywords rather than failing.
+      const mode = folders.some((f) => f.index.encoder) ? p.mode : 'keyword';
+      const fusion = typeof this.config?.semanticWeight === 'number' ? { semanticWeight: this.config.semanticWeight } : undefined;
+      // One ranking across the folders: a folder's best hit is not first just for being a folder's best.
+      const r = await NotesIndex.searchMany(
+        folders.map((f) => f.index),
+        query,
+        { mode, k, reranker, fusion, signal: controller.signal },
+      );
+      const hits = r.hits.map(({ source, ...h }) => ({ ...h, folderId: folders[source].spec.id }));
+      return { hits, ranking: r.ranking, ...(r.notice ? { notice: r.notice } : {}) };
     } finally {
       sub.dispose();
     }

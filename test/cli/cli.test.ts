@@ -21,13 +21,26 @@ function json<T>(args: string[]): T {
   return JSON.parse(r.out) as T;
 }
 
+/** The example notes plus a second sourdough note, so that related passages have one that stands out. */
+function notesWithNeighbour(): string {
+  const dir = tmpDir('sn-cli-notes-');
+  fs.cpSync(notes, dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cooking', 'sourdough-log.md'), SOURDOUGH_LOG);
+  return dir;
+}
+
+const SOURDOUGH_LOG = '# Sourdough log\n\nFed the starter with rye flour and water; it doubled overnight. The dough rested, was shaped into a loaf and baked in a hot dutch oven.\n';
+
 test('index → search (three modes) → related, and a second index embeds nothing', () => {
   const store = tmpDir('sn-cli-');
-  const first = json<{ files: number; chunks: number; embedded: number; skipped: unknown[] }>(['index', notes, '--store', store, ...MODEL]);
-  assert.equal(first.files, 11);
+  const folder = notesWithNeighbour();
+  // static-en-v2: the weaker static-en finds nothing that stands out as related in so small a folder.
+  const MODEL = ['--model', 'semantic-notes/static-en-v2'];
+  const first = json<{ files: number; chunks: number; embedded: number; skipped: unknown[] }>(['index', folder, '--store', store, ...MODEL]);
+  assert.equal(first.files, 12);
   assert.equal(first.embedded, first.chunks);
   assert.deepEqual(first.skipped, []);
-  const again = json<{ embedded: number }>(['index', notes, '--store', store, ...MODEL]);
+  const again = json<{ embedded: number }>(['index', folder, '--store', store, ...MODEL]);
   assert.equal(again.embedded, 0);
   for (const mode of ['hybrid', 'semantic', 'keyword']) {
     const hits = json<{ path: string; startLine: number; endLine: number; heading: string; score: number; snippet: string }[]>(['search', 'undo the last git commit', '--store', store, '--mode', mode, '-k', '3']);
@@ -37,8 +50,10 @@ test('index → search (three modes) → related, and a second index embeds noth
   }
   const ko = json<{ path: string }[]>(['search', '김치', '--store', store, '--mode', 'keyword', '-k', '1']);
   assert.equal(ko[0].path, 'korean/kimchi.md');
+  // Only passages that stand out from the folder are related: the other sourdough note.
   const rel = json<{ path: string }[]>(['related', 'cooking/bread.md', '--store', store, '-k', '4']);
-  assert.equal(rel.length, 4);
+  assert.ok(rel.length >= 1 && rel.length <= 4, JSON.stringify(rel));
+  assert.equal(rel[0].path, 'cooking/sourdough-log.md');
   assert.ok(rel.every((h) => h.path !== 'cooking/bread.md'));
   // Rerank with a real cross-encoder model (the test fixture) from a models folder of our own.
   const models = tmpDir('sn-models-');

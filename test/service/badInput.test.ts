@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Requests, type FolderHit, type SkippedFile } from '../../src/protocol/protocol';
+import { Requests, type FolderHit, type SearchResult, type SkippedFile } from '../../src/protocol/protocol';
 import { NotesIndex } from '../../src/engine/index/notesIndex';
 import { modelsDir, tmpDir } from '../helpers/env';
 import { encoder } from '../helpers/models';
@@ -65,7 +65,7 @@ function badFolder(): string {
 }
 
 async function search(svc: RunningService, query: unknown, mode = 'hybrid'): Promise<FolderHit[]> {
-  return svc.conn.sendRequest(Requests.search.method, { query, mode, rerank: false, k: 5 }) as Promise<FolderHit[]>;
+  return (svc.conn.sendRequest(Requests.search.method, { query, mode, rerank: false, k: 5 }) as Promise<SearchResult>).then((r) => r.hits);
 }
 
 test('every kind of bad note, query and mask input: a recorded reason or an answer, never a crash or a hang', { timeout: 600_000 }, async () => {

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Requests, type FolderHit, type FolderStatus, type IndexSummary, type SearchMode } from '../../src/protocol/protocol';
+import { Requests, type FolderHit, type SearchResult, type FolderStatus, type IndexSummary, type SearchMode } from '../../src/protocol/protocol';
 import { dataDir, modelsDir, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -43,7 +43,7 @@ test('50 concurrent searches while the service indexes the corpus: none lost, no
       const query = QUERIES[i % QUERIES.length];
       const mode = MODES[i % MODES.length];
       const t0 = performance.now();
-      return (svc.conn.sendRequest(Requests.search.method, { query, mode, rerank: false, k: 10 }) as Promise<FolderHit[]>).then((hits) => {
+      return (svc.conn.sendRequest(Requests.search.method, { query, mode, rerank: false, k: 10 }) as Promise<SearchResult>).then(({ hits }) => {
         latencies.push(performance.now() - t0);
         return { query, mode, hits };
       });
@@ -64,9 +64,9 @@ test('50 concurrent searches while the service indexes the corpus: none lost, no
     const summary = await syncing;
     assert.equal(summary.files, total, 'indexing finished complete after the load');
     // After indexing, the same 50 at once all find notes.
-    const after = await Promise.all(searches.map((_, i) => svc.conn.sendRequest(Requests.search.method, { query: QUERIES[i % QUERIES.length], mode: MODES[i % MODES.length], rerank: false, k: 10 }) as Promise<FolderHit[]>));
+    const after = await Promise.all(searches.map((_, i) => (svc.conn.sendRequest(Requests.search.method, { query: QUERIES[i % QUERIES.length], mode: MODES[i % MODES.length], rerank: false, k: 10 }) as Promise<SearchResult>).then((r) => r.hits)));
     after.forEach((hits, i) => assert.ok(hits.length > 0, `${MODES[i % MODES.length]} "${QUERIES[i % QUERIES.length]}" finds notes once indexed`));
-    const systemctl = (await svc.conn.sendRequest(Requests.search.method, { query: 'systemctl', mode: 'keyword', rerank: false, k: 10 })) as FolderHit[];
+    const systemctl = ((await svc.conn.sendRequest(Requests.search.method, { query: 'systemctl', mode: 'keyword', rerank: false, k: 10 })) as SearchResult).hits;
     assert.ok(systemctl.length === 10 && systemctl.every((h) => /linux\/systemctl[^/]*\.md$/.test(h.path)), JSON.stringify(systemctl.map((h) => h.path)));
     assert.equal(svc.exited, null);
     console.log(

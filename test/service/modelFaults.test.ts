@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Requests, type FolderHit, type ModelState } from '../../src/protocol/protocol';
+import { Requests, type FolderHit, type SearchResult, type ModelState } from '../../src/protocol/protocol';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -65,10 +65,10 @@ for (const c of cases) {
       assert.equal(summary.model, null, 'indexed by keywords only');
       assert.ok(summary.files >= 10);
       for (const mode of ['keyword', 'hybrid', 'semantic'] as const) {
-        const hits = await svc.conn.sendRequest(Requests.search.method, { query: 'git rebase', mode, rerank: false, k: 3 }) as FolderHit[];
+        const { hits } = (await svc.conn.sendRequest(Requests.search.method, { query: 'git rebase', mode, rerank: false, k: 3 })) as SearchResult;
         assert.equal(hits[0]?.path, 'dev/git.md', `${mode} search falls back to keywords`);
       }
-      const kimchi = await svc.conn.sendRequest(Requests.search.method, { query: '김치', mode: 'hybrid', rerank: false, k: 1 }) as FolderHit[];
+      const kimchi = ((await svc.conn.sendRequest(Requests.search.method, { query: '김치', mode: 'hybrid', rerank: false, k: 1 })) as SearchResult).hits;
       assert.equal(kimchi[0]?.path, 'korean/kimchi.md');
       // Asking again (what a user does) neither crashes nor floods the log.
       await svc.conn.sendRequest(Requests.sync.method, { folderId });

@@ -22,7 +22,7 @@ export interface RetrievalReport {
   model: string | null;
 }
 
-export interface RetrievalEvalOptions extends Pick<SearchOptions, 'rrfK' | 'keywordWeight' | 'semanticWeight' | 'candidates' | 'rerankTop'> {
+export interface RetrievalEvalOptions extends Pick<SearchOptions, 'fusion' | 'candidates' | 'rerankTop'> {
   mode: SearchMode;
   encoder: Encoder | null;
   reranker?: CrossEncoder | null;
@@ -76,7 +76,8 @@ export async function scoreRetrieval(c: EvalCorpus, opts: RetrievalEvalOptions):
   const enc = opts.mode === 'keyword' ? null : c.encoder;
   const run = new Map<string, string[]>();
   for (const q of data.queries) {
-    const ranked = await index.search(q.text, enc, { ...opts, mode: opts.mode, k: 1000, candidates: Math.max(opts.candidates ?? 0, 1000), reranker: opts.reranker ?? null });
+    // k = 100 for Recall@100; candidates as the product asks for them, so fusion sees what it sees.
+    const ranked = await index.search(q.text, enc, { ...opts, mode: opts.mode, k: 100, reranker: opts.reranker ?? null });
     // A document ranks at its best passage.
     const docs: string[] = [];
     const seen = new Set<string>();

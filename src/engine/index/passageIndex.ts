@@ -1,14 +1,15 @@
-// The in-memory search core over passages: a BM25 keyword index, an optional dense vector
-// index, and the ranking modes on top (keyword, semantic, hybrid RRF, cross-encoder rerank).
-// It knows nothing of files on disk, so the evaluation harness and the notes index share it.
+// The in-memory search core over passages: a BM25 keyword index and an optional dense vector
+// index, ranked by ranking.ts. It knows nothing of files on disk, so the evaluation harness and
+// the notes index share it.
 import { Bm25Index, type Bm25Options } from '../search/bm25';
-import { reciprocalRankFusion } from '../search/fusion';
 import type { Encoder } from '../embedding/encoder';
-import type { CrossEncoder } from '../rerank/crossEncoder';
 import type { StoredChunk } from '../store/noteStore';
-import type { SearchHit, SearchMode } from '../types';
+import type { SearchHit } from '../types';
+import { keywordText, rankAcross, type RankedPassage, type SearchOptions, type SearchOutcome } from './ranking';
 import { VectorIndex, type VectorIndexOptions } from '../vectors/vectorIndex';
 import { makeSnippet } from './snippet';
+
+export { DEFAULT_FUSION, SEARCH_DEFAULTS, keywordText, type RankedPassage, type SearchOptions, type SearchOutcome } from './ranking';
 
 export interface PassageIndexOptions {
   /** Vector dimension; null for a keyword-only index (no embedding model available). */
@@ -16,28 +17,6 @@ export interface PassageIndexOptions {
   bm25?: Bm25Options;
   vectors?: VectorIndexOptions;
 }
-
-export interface SearchOptions {
-  mode?: SearchMode;
-  k?: number;
-  /** Fusion: RRF constant and per-list weights (defaults tuned on SciFact train, see bench/). */
-  rrfK?: number;
-  keywordWeight?: number;
-  semanticWeight?: number;
-  /** How many candidates each list contributes before fusion. */
-  candidates?: number;
-  reranker?: CrossEncoder | null;
-  rerankTop?: number;
-  filter?: (chunk: StoredChunk) => boolean;
-  signal?: AbortSignal;
-}
-
-export interface RankedPassage {
-  chunk: StoredChunk;
-  score: number;
-}
-
-export const SEARCH_DEFAULTS = { mode: 'hybrid' as SearchMode, k: 10, rrfK: 60, keywordWeight: 1, semanticWeight: 1, candidates: 100, rerankTop: 30 };
 
 export class PassageIndex {
   readonly chunks = new Map<number, StoredChunk>();
@@ -91,37 +70,12 @@ export class PassageIndex {
 
   /** Ranked passages for a query. Semantic and hybrid modes need `encoder`. */
   async search(query: string, encoder: Encoder | null, opts: SearchOptions = {}): Promise<RankedPassage[]> {
-    const o = { ...SEARCH_DEFAULTS, ...opts };
-    const q = query.trim();
-    if (!q) return [];
-    const filter = opts.filter ? (id: number) => opts.filter!(this.chunks.get(id)!) : undefined;
-    const pool = Math.max(o.candidates, o.k, opts.reranker ? o.rerankTop : 0);
-    const canEmbed = !!encoder && !!this.vectors && this.vectors.size > 0;
-    if ((o.mode === 'semantic' || o.mode === 'hybrid') && !encoder) {
-      if (o.mode === 'semantic') throw new Error('semantic search needs an embedding model; keyword search works without one');
-    }
-    let ranked: RankedPassage[];
-    if (o.mode === 'keyword' || !canEmbed) {
-      ranked = this.keyword(q, pool, filter);
-    } else {
-      const [qv] = await encoder!.embed([q], { role: 'query', priority: 'interactive', signal: opts.signal });
-      const dense = this.dense(qv, pool, filter);
-      if (o.mode === 'semantic') {
-        ranked = dense;
-      } else {
-        const fused = reciprocalRankFusion(
-          [
-            { items: this.keyword(q, pool, filter), weight: o.keywordWeight },
-            { items: dense, weight: o.semanticWeight },
-          ],
-          (r) => r.chunk.id,
-          o.rrfK,
-        );
-        ranked = fused.map((f) => ({ chunk: f.item.chunk, score: f.score }));
-      }
-    }
-    if (opts.reranker && ranked.length > 1) ranked = await this.rerank(q, ranked.slice(0, o.rerankTop), opts.reranker, opts.signal);
-    return ranked.slice(0, o.k);
+    return (await this.searchWithOutcome(query, encoder, opts)).passages;
+  }
+
+  /** search(), also telling which ranking was used and why (see rankAcross). */
+  searchWithOutcome(query: string, encoder: Encoder | null, opts: SearchOptions = {}): Promise<SearchOutcome> {
+    return rankAcross([this], query, encoder, opts);
   }
 
   /** Nearest passages to a vector (cosine), e.g. for related notes. */
@@ -138,16 +92,6 @@ export class PassageIndex {
     const { path, startLine, endLine, heading, text } = r.chunk;
     return { path, startLine, endLine, heading, score: round(r.score), snippet: makeSnippet(text, query) };
   }
-
-  private async rerank(query: string, top: RankedPassage[], reranker: CrossEncoder, signal?: AbortSignal): Promise<RankedPassage[]> {
-    const scores = await reranker.score(query, top.map((r) => keywordText(r.chunk)), signal);
-    return top.map((r, i) => ({ chunk: r.chunk, score: scores[i] })).sort((a, b) => b.score - a.score || a.chunk.id - b.chunk.id);
-  }
-}
-
-/** Headings carry words a searcher uses ("Install", a note's title), so they are indexed too. */
-export function keywordText(c: { heading: string; text: string }): string {
-  return c.heading ? `${c.heading}\n${c.text}` : c.text;
 }
 
 function round(x: number): number {

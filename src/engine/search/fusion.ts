@@ -66,3 +66,41 @@ export function reciprocalRankFusion<T>(
     .sort((a, b) => b.score - a.score || a.best - b.best || a.order - b.order)
     .map(({ item, score, ranks }) => ({ item, score, ranks }));
 }
+
+/** A candidate passage with its raw score in each list, null where the list does not hold it. */
+export interface ScoredCandidate<T> {
+  item: T;
+  keyword: number | null;
+  semantic: number | null;
+}
+
+/**
+ * Convex combination of normalized scores (Bruch, Gai & Ingber, "An Analysis of Fusion Functions
+ * for Hybrid Retrieval", ACM TOIS 2023, their TM2C2):
+ *   score(d) = α · (s(d) − m_s) / (max s − m_s) + (1 − α) · (k(d) − m_k) / (max k − m_k)
+ * where max is taken over this query's candidates and m is the score's theoretical minimum:
+ * 0 for BM25, and `semanticFloor` for cosine (−1 in theory; a model whose unrelated texts sit
+ * near 0 may state 0). Unlike RRF it keeps how far apart the scores are, so a keyword match that
+ * towers over the rest is not pulled level with an arbitrary dense neighbour, and α = 0 gives
+ * exactly the keyword ranking. A list's missing score counts as its minimum.
+ * Ties: the better keyword score, then the better semantic score, then first appearance.
+ */
+export function convexFusion<T>(candidates: ScoredCandidate<T>[], opts: { semanticWeight: number; semanticFloor?: number }): Array<{ item: T; score: number }> {
+  const a = opts.semanticWeight;
+  if (!(Number.isFinite(a) && a >= 0 && a <= 1)) throw new RangeError(`fusion semanticWeight must be between 0 and 1 (got ${a})`);
+  const floor = opts.semanticFloor ?? -1;
+  let kMax = 0;
+  let sMax = -Infinity;
+  for (const c of candidates) {
+    if (c.keyword !== null && c.keyword > kMax) kMax = c.keyword;
+    if (c.semantic !== null && c.semantic > sMax) sMax = c.semantic;
+  }
+  const sSpan = sMax - floor;
+  const scored = candidates.map((c, order) => {
+    const k = kMax > 0 && c.keyword !== null ? Math.max(c.keyword, 0) / kMax : 0;
+    const s = sSpan > 0 && c.semantic !== null ? Math.max(c.semantic - floor, 0) / sSpan : 0;
+    return { item: c.item, score: a * s + (1 - a) * k, k: c.keyword ?? -Infinity, s: c.semantic ?? -Infinity, order };
+  });
+  scored.sort((x, y) => y.score - x.score || y.k - x.k || y.s - x.s || x.order - y.order);
+  return scored.map(({ item, score }) => ({ item, score }));
+}

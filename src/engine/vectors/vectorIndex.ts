@@ -19,6 +19,8 @@ export interface VectorHit {
   score: number; // cosine similarity
 }
 
+const BLANK_NORM = 1e-6;
+
 const DEFAULTS: Required<VectorIndexOptions> = { exactThreshold: 10_000, m: 32, efConstruction: 200, efSearch: 256, seed: 100 };
 
 export class VectorIndex {
@@ -29,6 +31,7 @@ export class VectorIndex {
   private readonly slotOf = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private used = 0; // slots handed out (live + free)
+  private blanks = 0; // live vectors that are all zeros
   private hnsw: HierarchicalNSW | null = null;
   private graphDeferred = false;
 
@@ -71,6 +74,7 @@ export class VectorIndex {
     let sum = 0;
     for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
     this.norms[slot] = Math.sqrt(sum);
+    if (this.norms[slot] < BLANK_NORM) this.blanks++;
     this.slotIds[slot] = id;
     this.slotOf.set(id, slot);
     if (this.hnsw) this.graphAdd(id, vector);
@@ -81,14 +85,68 @@ export class VectorIndex {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
     this.slotOf.delete(id);
+    if (this.norms[slot] < BLANK_NORM) this.blanks--;
     this.slotIds[slot] = -1;
     this.freeSlots.push(slot);
     if (this.hnsw) this.hnsw.markDelete(id);
     return true;
   }
 
+  /** Whether a stored vector is all zeros (the model read nothing in its passage). */
+  isBlank(id: number): boolean {
+    const slot = this.slotOf.get(id);
+    return slot === undefined || this.norms[slot] < BLANK_NORM;
+  }
+
+  /** Cosine of a query with one stored vector; null when it is absent or blank. */
+  similarity(query: Float32Array, id: number): number | null {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined || this.norms[slot] < BLANK_NORM) return null;
+    let dot = 0;
+    let qn = 0;
+    const base = slot * this.dims;
+    for (let i = 0; i < this.dims; i++) {
+      dot += this.data[base + i] * query[i];
+      qn += query[i] * query[i];
+    }
+    return qn === 0 ? null : dot / (this.norms[slot] * Math.sqrt(qn));
+  }
+
+  /**
+   * Mean and standard deviation of a vector's cosine with the stored vectors, from an even sample
+   * of at most `sample` of them: what "similar" means in this collection, for this vector. A
+   * related passage has to stand out from it (cosines of unrelated texts sit anywhere from 0.1
+   * to 0.8 depending on the model, so no fixed threshold can say "related").
+   */
+  typicalSimilarity(query: Float32Array, filter?: (id: number) => boolean, sample = 256): { mean: number; std: number; n: number } {
+    const stride = Math.max(1, Math.floor(this.used / sample));
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let slot = 0; slot < this.used; slot += stride) {
+      const id = this.slotIds[slot];
+      if (id < 0 || this.norms[slot] < BLANK_NORM || (filter && !filter(id))) continue;
+      const c = this.similarity(query, id);
+      if (c === null) continue;
+      n++;
+      sum += c;
+      sumSq += c * c;
+    }
+    const mean = n ? sum / n : 0;
+    return { mean, std: n > 1 ? Math.sqrt(Math.max(sumSq / n - mean * mean, 0)) : 0, n };
+  }
+
+  /**
+   * The k nearest vectors by cosine. Blank (all-zero) vectors are never returned: their cosine
+   * with anything is 0 by convention, which would rank passages the model could not read at all
+   * above genuinely unrelated ones.
+   */
   search(query: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
     if (k <= 0 || this.size === 0) return [];
+    if (this.blanks > 0) {
+      const inner = filter;
+      filter = (id) => !this.isBlank(id) && (!inner || inner(id));
+    }
     if (!this.hnsw) return this.exactSearch(query, k, filter);
     const n = Math.min(k, this.size);
     this.hnsw.setEf(Math.max(this.opts.efSearch, n));

@@ -1,7 +1,7 @@
 // Reciprocal Rank Fusion against hand-computed values, ties and edge cases.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { reciprocalRankFusion } from '../../../src/engine/search/fusion';
+import { convexFusion, reciprocalRankFusion } from '../../../src/engine/search/fusion';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-15, `${a} vs ${b}`);
 
@@ -59,4 +59,25 @@ test('duplicates within a list count once; empty lists, zero weights and bad par
   assert.throws(() => reciprocalRankFusion([{ items: ['a'] }], (s) => s, -1), RangeError);
   assert.throws(() => reciprocalRankFusion([{ items: ['a'] }], (s) => s, Number.NaN), RangeError);
   assert.throws(() => reciprocalRankFusion([{ items: ['a'], weight: -1 }], (s) => s), RangeError);
+});
+
+test('convex fusion: TM2C2 by hand, weight 0 is the keyword order, missing scores count as the minimum', () => {
+  const c = [
+    { item: 'a', keyword: 10, semantic: 0.2 },
+    { item: 'b', keyword: 5, semantic: 0.8 },
+    { item: 'c', keyword: null, semantic: 0.6 },
+  ];
+  // keyword / 10; (semantic + 1) / (0.8 + 1): a → 0.5·1 + 0.5·(1.2/1.8), b → 0.5·0.5 + 0.5·1, c → 0.5·(1.6/1.8)
+  const f = convexFusion(c, { semanticWeight: 0.5 });
+  assert.deepEqual(f.map((x) => x.item), ['a', 'b', 'c']);
+  assert.ok(Math.abs(f[0].score - (0.5 + 0.5 * (1.2 / 1.8))) < 1e-12);
+  assert.ok(Math.abs(f[1].score - 0.75) < 1e-12);
+  assert.ok(Math.abs(f[2].score - 0.5 * (1.6 / 1.8)) < 1e-12);
+  assert.deepEqual(convexFusion(c, { semanticWeight: 0 }).map((x) => x.item), ['a', 'b', 'c']);
+  assert.deepEqual(convexFusion(c, { semanticWeight: 1 }).map((x) => x.item), ['b', 'c', 'a']);
+  // A theoretical minimum of 0 (a model whose unrelated texts sit at 0) spreads cosines wider.
+  const z = convexFusion(c, { semanticWeight: 0.5, semanticFloor: 0 });
+  assert.ok(Math.abs(z[0].score - (0.5 * 0.5 + 0.5)) < 1e-12, JSON.stringify(z));
+  assert.throws(() => convexFusion(c, { semanticWeight: 1.5 }), RangeError);
+  assert.deepEqual(convexFusion([], { semanticWeight: 0.3 }), []);
 });

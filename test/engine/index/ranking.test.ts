@@ -1,0 +1,135 @@
+// Ranking that never loses to its own parts, through the real notes index and the real static
+// models: a query the model cannot read falls back to keywords (hybrid silently, semantic with a
+// notice); passages the model could not read never appear as semantic matches; convex fusion at
+// weight 0 is exactly keyword search; several folders are ranked as one collection.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NotesIndex } from '../../../src/engine/index/notesIndex';
+import { repoRoot, tmpDir } from '../../helpers/env';
+import { encoder } from '../../helpers/models';
+
+const EN_ONLY = 'semantic-notes/static-en-v2';
+
+function folder(files: Record<string, string>): string {
+  const dir = tmpDir('sn-rank-');
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}
+
+function examples(): string {
+  const dir = tmpDir('sn-notes-');
+  fs.cpSync(path.join(repoRoot, 'examples', 'notes'), dir, { recursive: true });
+  return dir;
+}
+
+test('a Korean query against an English-only model: hybrid is the keyword ranking, semantic says why', async () => {
+  const enc = await encoder(EN_ONLY);
+  // The English vocabulary cuts Hangul into jamo pieces it never learnt: the query vector is zero.
+  const [qv] = await enc.embed(['기차 여행'], { role: 'query' });
+  assert.ok(qv.every((x) => x === 0), 'the premise: the English model reads nothing in this query');
+  const idx = NotesIndex.open({ root: examples(), storeDir: tmpDir('sn-store-'), encoder: enc });
+  await idx.sync();
+  try {
+    const keyword = await NotesIndex.searchMany([idx], '기차 여행', { mode: 'keyword', k: 5 });
+    assert.equal(keyword.hits[0].path, 'korean/travel-busan.md');
+    const hybrid = await NotesIndex.searchMany([idx], '기차 여행', { mode: 'hybrid', k: 5 });
+    assert.deepEqual(hybrid.hits, keyword.hits, 'hybrid must be the keyword ranking, not a mix with an arbitrary dense list');
+    assert.equal(hybrid.ranking, 'keyword');
+    assert.equal(hybrid.notice, undefined);
+    const semantic = await NotesIndex.searchMany([idx], '기차 여행', { mode: 'semantic', k: 5 });
+    assert.equal(semantic.ranking, 'keyword');
+    assert.match(semantic.notice ?? '', /cannot read this query/);
+    assert.match(semantic.notice ?? '', new RegExp(EN_ONLY));
+    assert.deepEqual(semantic.hits, keyword.hits);
+    // An English query is still ranked by meaning.
+    const english = await NotesIndex.searchMany([idx], 'baking a loaf with wild yeast', { mode: 'semantic', k: 20 });
+    assert.equal(english.ranking, 'semantic');
+    assert.equal(english.hits[0].path, 'cooking/bread.md');
+  } finally {
+    await idx.close();
+  }
+});
+
+test('fusion weight 0 is exactly keyword search, weight 1 keeps semantic order among shared candidates', async () => {
+  const enc = await encoder(EN_ONLY);
+  const idx = NotesIndex.open({ root: examples(), storeDir: tmpDir('sn-store-'), encoder: enc });
+  await idx.sync();
+  try {
+    for (const q of ['sourdough starter feeding', 'undo the last commit', 'docker images']) {
+      const kw = await idx.search(q, { mode: 'keyword', k: 8 });
+      const zero = await idx.search(q, { mode: 'hybrid', k: 8, fusion: { semanticWeight: 0 } });
+      assert.deepEqual(zero.map((h) => [h.path, h.startLine]), kw.map((h) => [h.path, h.startLine]), q);
+      const sem = await idx.search(q, { mode: 'semantic', k: 3 });
+      const one = await idx.search(q, { mode: 'hybrid', k: 3, fusion: { method: 'convex', semanticWeight: 1 } });
+      assert.deepEqual(one.map((h) => [h.path, h.startLine]), sem.map((h) => [h.path, h.startLine]), q);
+      const rrf = await idx.search(q, { mode: 'hybrid', k: 3, fusion: { method: 'rrf', semanticWeight: 0.5, rrfK: 60 } });
+      assert.equal(rrf.length, 3);
+    }
+  } finally {
+    await idx.close();
+  }
+});
+
+test('two folders are ranked as one collection: the best passage comes first wherever it lives', async () => {
+  const enc = await encoder(EN_ONLY);
+  // Folder A: nothing about git, but one note that shares a word with the query ("branch").
+  const a = folder({
+    'garden.md': '# Pruning\n\nCut each branch of the apple tree back to an outward bud in late winter.\n',
+    'soup.md': '# Leek soup\n\nSweat the leeks in butter, add stock and simmer for twenty minutes.\n',
+    'bikes.md': '# Chain care\n\nWipe the chain and oil every link after a wet ride.\n',
+  });
+  // Folder B: the passage the user wants.
+  const b = folder({
+    'git.md': '# Git\n\n## Rebase a feature branch\n\nRun git fetch, then git rebase origin/main on the feature branch and fix conflicts.\n',
+    'travel.md': '# Packing list\n\nPassport, charger, a light rain jacket.\n',
+    'tea.md': '# Green tea\n\nBrew at 80 degrees for two minutes.\n',
+  });
+  const ia = NotesIndex.open({ root: a, storeDir: tmpDir('sn-store-'), encoder: enc });
+  const ib = NotesIndex.open({ root: b, storeDir: tmpDir('sn-store-'), encoder: enc });
+  await ia.sync();
+  await ib.sync();
+  try {
+    // The premise: inside its own folder, A's top hit is first too (rank 1 of both its lists).
+    const onlyA = await ia.search('rebase my feature branch', { mode: 'hybrid', k: 1 });
+    assert.equal(onlyA[0].path, 'garden.md');
+    for (const mode of ['hybrid', 'keyword', 'semantic'] as const) {
+      const r = await NotesIndex.searchMany([ia, ib], 'rebase my feature branch', { mode, k: 4 });
+      assert.equal(r.hits[0].path, 'git.md', `${mode}: ${JSON.stringify(r.hits.map((h) => [h.source, h.path, h.score]))}`);
+      assert.equal(r.hits[0].source, 1);
+      for (let i = 1; i < r.hits.length; i++) assert.ok(r.hits[i - 1].score >= r.hits[i].score, `${mode}: scores descend`);
+    }
+  } finally {
+    await ia.close();
+    await ib.close();
+  }
+});
+
+test('related passages must stand out from the folder; a near-copy does, unrelated notes do not', async () => {
+  const enc = await encoder(EN_ONLY);
+  const root = examples();
+  fs.writeFileSync(
+    path.join(root, 'cooking', 'sourdough-log.md'),
+    '# Sourdough log\n\nFed the starter with rye flour and water; it doubled overnight. The dough rested, was shaped into a loaf and baked in a hot dutch oven.\n',
+  );
+  const idx = NotesIndex.open({ root, storeDir: tmpDir('sn-store-'), encoder: enc });
+  await idx.sync();
+  try {
+    const rel = await idx.related({ path: 'cooking/bread.md' }, 5);
+    assert.ok(rel.length > 0, 'the sourdough log stands out');
+    assert.equal(rel[0].path, 'cooking/sourdough-log.md');
+    assert.ok(rel.every((h) => h.path !== 'cooking/bread.md'));
+    // A text about none of the notes: nothing stands out, so nothing is offered.
+    const none = await idx.related({ text: 'quarterly tax filing deadlines for freelancers' }, 5);
+    assert.ok(none.every((h) => h.path !== 'health.md' && h.path !== 'travel.md'), JSON.stringify(none));
+    // A text the model reads nothing in falls back to shared words.
+    const ko = await idx.related({ text: '김치 담그는 법' }, 3);
+    assert.ok(ko.length === 0 || ko[0].path === 'korean/kimchi.md', JSON.stringify(ko));
+  } finally {
+    await idx.close();
+  }
+});

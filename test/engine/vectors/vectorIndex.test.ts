@@ -1,0 +1,40 @@
+// The dense index's handling of vectors a model could not fill: a blank (all-zero) vector is kept
+// (its passage is indexed, so sync does not re-embed it forever) but never returned as a match,
+// in exact search and in the HNSW graph alike; similarity() and typicalSimilarity() skip it.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { VectorIndex } from '../../../src/engine/vectors/vectorIndex';
+
+function unit(dims: number, seed: number): Float32Array {
+  const v = new Float32Array(dims);
+  let x = seed * 9301 + 49297;
+  for (let i = 0; i < dims; i++) {
+    x = (x * 9301 + 49297) % 233280;
+    v[i] = x / 233280 - 0.5;
+  }
+  const n = Math.hypot(...v);
+  return v.map((y) => y / n);
+}
+
+for (const exactThreshold of [10_000, 16]) {
+  test(`blank vectors are stored but never matched (${exactThreshold === 16 ? 'HNSW graph' : 'exact search'})`, () => {
+    const dims = 24;
+    const idx = new VectorIndex(dims, { exactThreshold });
+    for (let i = 1; i <= 40; i++) idx.add(i, unit(dims, i));
+    for (let i = 100; i < 110; i++) idx.add(i, new Float32Array(dims));
+    assert.equal(idx.usesGraph, exactThreshold === 16);
+    assert.equal(idx.size, 50);
+    assert.ok(idx.has(100) && idx.isBlank(100) && !idx.isBlank(1));
+    const hits = idx.search(unit(dims, 3), 50);
+    assert.equal(hits.length, 40);
+    assert.ok(hits.every((h) => h.id < 100), JSON.stringify(hits.map((h) => h.id)));
+    assert.equal(hits[0].id, 3);
+    assert.equal(idx.similarity(unit(dims, 3), 100), null);
+    assert.ok(Math.abs(idx.similarity(unit(dims, 3), 3)! - 1) < 1e-5);
+    const t = idx.typicalSimilarity(unit(dims, 3));
+    assert.equal(t.n, 40);
+    // Removing a blank vector keeps the count right: no blank is left, search needs no filter.
+    for (let i = 100; i < 110; i++) idx.remove(i);
+    assert.equal(idx.search(unit(dims, 3), 50).length, 40);
+  });
+}
