@@ -38,6 +38,10 @@ export interface FolderSpec {
   storeDir: string;
 }
 
+/**
+ * The embedding model that answers searches. A model the user picks (or downloads) does not take
+ * over at once: it is prepared in the background (see UpgradeEvent) while this one keeps serving.
+ */
 export type ModelState =
   | { state: 'ready'; id: string; dims: number }
   | { state: 'missing'; id: string; message: string }
@@ -141,13 +145,39 @@ export interface DownloadEvent {
   status: string;
 }
 
+/**
+ * A better embedding model being prepared beside the one serving: downloaded (with downloads
+ * allowed), then each folder indexed with it in a store of its own; when every folder is complete
+ * the service switches to it at once ('done'). Searches keep answering from the current model the
+ * whole time. 'failed' leaves the current model serving and says why.
+ */
+export interface UpgradeEvent {
+  target: string;
+  /** The model serving meanwhile (and after 'failed'). */
+  serving: string | null;
+  phase: 'download' | 'index' | 'done' | 'failed';
+  /** index: notes indexed so far over all folders, of total; download: bytes. */
+  done: number;
+  total: number;
+  /** failed: why, in a sentence. */
+  message?: string;
+  /** failed: true when the model is simply not there (downloads off, or not on the hub). */
+  missing?: boolean;
+}
+
+/** What configure and prepareModels answer: the serving model, and the upgrade under way if any. */
+export interface ModelReport {
+  embedding: ModelState;
+  upgrade?: UpgradeEvent;
+}
+
 export interface LogEvent {
   level: 'info' | 'warn' | 'error';
   message: string;
 }
 
 export const Requests = {
-  configure: new RequestType<ServiceConfig, { embedding: ModelState }, void>('semanticNotes/configure'),
+  configure: new RequestType<ServiceConfig, ModelReport, void>('semanticNotes/configure'),
   openFolder: new RequestType<FolderSpec, FolderStatus, void>('semanticNotes/openFolder'),
   closeFolder: new RequestType<{ folderId: string }, void, void>('semanticNotes/closeFolder'),
   sync: new RequestType<{ folderId: string }, IndexSummary, void>('semanticNotes/sync'),
@@ -160,8 +190,12 @@ export const Requests = {
   relatedText: new RequestType<RelatedTextParams, FolderHit[], void>('semanticNotes/relatedText'),
   similarity: new RequestType<SimilarityParams, SimilarityResult, void>('semanticNotes/similarity'),
   mask: new RequestType<MaskParams, MaskCandidate[][], void>('semanticNotes/mask'),
-  /** Downloads (or finds) the configured models; reports DownloadEvents meanwhile. */
-  prepareModels: new RequestType<{ kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }, { embedding: ModelState }, void>('semanticNotes/prepareModels'),
+  /**
+   * Downloads (or finds) the configured models, reporting DownloadEvents meanwhile. For the
+   * embedding model it answers once the model is loaded; its index is then built in the
+   * background (UpgradeEvents) while the current model keeps serving.
+   */
+  prepareModels: new RequestType<{ kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }, ModelReport, void>('semanticNotes/prepareModels'),
   shutdown: new RequestType0<void, void>('semanticNotes/shutdown'),
 } as const;
 
@@ -170,6 +204,7 @@ export const Notifications = {
   download: new NotificationType<DownloadEvent>('semanticNotes/download'),
   log: new NotificationType<LogEvent>('semanticNotes/log'),
   modelState: new NotificationType<{ embedding: ModelState }>('semanticNotes/modelState'),
+  upgrade: new NotificationType<UpgradeEvent>('semanticNotes/upgrade'),
 } as const;
 
 /** Error codes the client reacts to (JSON-RPC application range). */

@@ -6,7 +6,9 @@ import { CancellationToken, ResponseError, type MessageConnection } from 'vscode
 import { NotesIndex } from '../engine/index/notesIndex';
 import { createPathFilter } from '../engine/notes/walker';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
-import { EngineSession } from '../engine/session';
+import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
+import type { WalkOptions } from '../engine/notes/walker';
+import { ModelUpgrade } from './modelUpgrade';
 import {
   ErrorCodes,
   Notifications,
@@ -15,6 +17,7 @@ import {
   type FolderSpec,
   type FolderStatus,
   type IndexSummary,
+  type ModelReport,
   type ModelState,
   type SearchParams,
   type SearchResult,
@@ -37,6 +40,8 @@ export class Server {
   private session: EngineSession | null = null;
   private readonly folders = new Map<string, OpenFolder>();
   private warnedRerank = false;
+  /** A model being prepared to take over (downloaded, then indexed beside the current one). */
+  private upgrade: ModelUpgrade | null = null;
 
   constructor(private readonly conn: MessageConnection) {
     const h = <P, R>(type: { method: string }, fn: (p: P, token: CancellationToken) => Promise<R>) =>
@@ -85,32 +90,127 @@ export class Server {
     h(Requests.shutdown, async () => this.shutdown());
   }
 
-  async configure(c: ServiceConfig): Promise<{ embedding: ModelState }> {
+  async configure(c: ServiceConfig): Promise<ModelReport> {
     const old = this.config;
     this.config = c;
-    const modelChanged =
-      !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
+    const sourcesChanged = !old || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
+    const modelChanged = !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || sourcesChanged;
     const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes]);
-    if (modelChanged || !this.session || old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
-      this.session = new EngineSession({
-        modelsDir: c.modelsDir || undefined,
-        cacheDir: c.cacheDir || undefined,
-        allowDownloads: c.allowDownloads,
-        remoteHost: c.remoteHost,
-        embeddingModel: c.embeddingModel,
-        fillMaskModel: c.fillMaskModel,
-        crossEncoderModel: c.crossEncoderModel,
-        pooling: c.pooling || undefined,
-        log: (level, message) => this.log(level, message),
-        onDownload: (e) => this.conn.sendNotification(Notifications.download.method, e),
-      });
+    if (!this.session || modelChanged) {
+      await this.chooseEmbedding(c);
+    } else if (old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
+      this.session = this.makeSession({ ...c, embeddingModel: this.session.config.embeddingModel });
     }
-    const state = await this.embeddingState();
-    if (modelChanged || filesChanged) {
-      // Reopen every folder under the new model or file rules; the client re-syncs them.
+    const embedding = await this.embeddingState();
+    if (filesChanged && old) {
+      // Reopen every folder under the new file rules; the client re-syncs them.
       for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
     }
-    return { embedding: state };
+    return { embedding, ...(this.upgrade ? { upgrade: this.upgrade.last } : {}) };
+  }
+
+  /**
+   * Which model serves, and whether another is prepared in the background. A model that is at
+   * hand (models folder, cache, bundled) serves at once when nothing serves yet. Otherwise the
+   * model serving now (or the bundled default) keeps answering while the wanted one is
+   * downloaded and indexed beside it (ModelUpgrade), so the user never waits on an empty index.
+   */
+  private async chooseEmbedding(c: ServiceConfig, forceDownload = false): Promise<void> {
+    const wanted = this.makeSession(c);
+    const servingId = this.session ? this.servingModel() : null;
+    if (servingId === c.embeddingModel && this.session?.config.pooling === (c.pooling || undefined) && !forceDownload) {
+      await this.cancelUpgrade();
+      this.session = wanted;
+      return;
+    }
+    if (!this.session || this.folders.size === 0) {
+      // Nothing to keep serving from: the wanted model serves now if it is at hand.
+      if (await wanted.embeddingAtHand()) {
+        await this.cancelUpgrade();
+        await this.switchSession(wanted);
+        return;
+      }
+      if (!this.session) {
+        const fallback = c.embeddingModel === DEFAULT_EMBEDDING_MODEL ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' });
+        await this.switchSession(fallback);
+      }
+    }
+    if (this.servingModel() === c.embeddingModel && !forceDownload) return;
+    await this.startUpgrade(forceDownload ? { ...c, allowDownloads: true } : c);
+  }
+
+  /** The id of the embedding model that answers searches now. */
+  private servingModel(): string {
+    return this.session!.config.embeddingModel;
+  }
+
+  private makeSession(c: ServiceConfig): EngineSession {
+    return new EngineSession({
+      modelsDir: c.modelsDir || undefined,
+      cacheDir: c.cacheDir || undefined,
+      allowDownloads: c.allowDownloads,
+      remoteHost: c.remoteHost,
+      embeddingModel: c.embeddingModel,
+      fillMaskModel: c.fillMaskModel,
+      crossEncoderModel: c.crossEncoderModel,
+      pooling: c.pooling || undefined,
+      log: (level, message) => this.log(level, message),
+      onDownload: (e) => this.conn.sendNotification(Notifications.download.method, e),
+    });
+  }
+
+  /** Serves from `next` now: every open folder is reopened with its model (its own store). */
+  private async switchSession(next: EngineSession): Promise<void> {
+    this.session = next;
+    for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
+  }
+
+  private async startUpgrade(c: ServiceConfig): Promise<void> {
+    await this.cancelUpgrade();
+    const session = this.makeSession(c);
+    const upgrade = new ModelUpgrade(
+      session.config,
+      this.session ? this.servingModel() : null,
+      { list: () => [...this.folders.values()].map((f) => ({ spec: f.spec, walk: this.walkOptions() })) },
+      (e) => this.conn.sendNotification(Notifications.upgrade.method, e),
+    );
+    this.upgrade = upgrade;
+    void upgrade.finished.then(async (done) => {
+      if (this.upgrade !== upgrade) {
+        // Superseded while finishing: drop what it built.
+        for (const index of done?.indexes.values() ?? []) await index.close();
+        return;
+      }
+      this.upgrade = null;
+      if (!done) return;
+      // The switch: every folder at once, each to an index that is complete and caught up.
+      this.session = done.session;
+      for (const [id, index] of done.indexes) {
+        const f = this.folders.get(id);
+        if (!f) {
+          await index.close();
+          continue;
+        }
+        const before = f.index;
+        f.index = index;
+        await before.close();
+      }
+      this.log('info', `search now uses ${upgrade.target}`);
+      const state = await this.embeddingState();
+      this.conn.sendNotification(Notifications.modelState.method, { embedding: state });
+      this.conn.sendNotification(Notifications.upgrade.method, { ...upgrade.last, phase: 'done', serving: upgrade.target });
+    });
+  }
+
+  private async cancelUpgrade(): Promise<void> {
+    const u = this.upgrade;
+    this.upgrade = null;
+    await u?.cancel();
+  }
+
+  private walkOptions(): WalkOptions {
+    const c = this.config!;
+    return { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes };
   }
 
   private async embeddingState(): Promise<ModelState> {
@@ -129,8 +229,7 @@ export class Server {
     const s = this.requireSession();
     if (!fs.existsSync(spec.root)) throw new ResponseError(ErrorCodes.badInput, `folder ${spec.root} does not exist`);
     await this.closeFolder(spec.id);
-    const c = this.config!;
-    const walk = { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes };
+    const walk = this.walkOptions();
     const index = await s.openIndex(spec.root, spec.storeDir, { walk });
     const f: OpenFolder = { spec, index, indexing: false, accepts: createPathFilter(spec.root, walk) };
     this.folders.set(spec.id, f);
@@ -170,15 +269,19 @@ export class Server {
   async applyChanges(p: { folderId: string; changed: string[]; deleted: string[]; renamed: { from: string; to: string }[] }): Promise<void> {
     const f = this.folder(p.folderId);
     // Watchers report every file; only what the walk would index goes in, and a file that no
-    // longer qualifies (now ignored or excluded) leaves the index.
-    for (const r of p.renamed ?? []) {
-      if (f.accepts(r.to)) await f.index.renameFile(r.from, r.to);
-      else await f.index.removeFile(r.from);
-    }
-    for (const d of p.deleted ?? []) await f.index.removeFile(d);
-    for (const c of p.changed ?? []) {
-      if (f.accepts(c)) await f.index.updateFile(c);
-      else await f.index.removeFile(c);
+    // longer qualifies (now ignored or excluded) leaves the index. An index being built under a
+    // new model gets the same changes.
+    const next = this.upgrade?.indexOf(p.folderId);
+    for (const index of next ? [f.index, next] : [f.index]) {
+      for (const r of p.renamed ?? []) {
+        if (f.accepts(r.to)) await index.renameFile(r.from, r.to);
+        else await index.removeFile(r.from);
+      }
+      for (const d of p.deleted ?? []) await index.removeFile(d);
+      for (const c of p.changed ?? []) {
+        if (f.accepts(c)) await index.updateFile(c);
+        else await index.removeFile(c);
+      }
     }
   }
 
@@ -214,24 +317,25 @@ export class Server {
     }
   }
 
-  async prepareModels(kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[]): Promise<{ embedding: ModelState }> {
+  async prepareModels(kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[]): Promise<ModelReport> {
     const s = this.requireSession();
     // An explicit request from the user: downloads are allowed for this call.
-    const dl = new EngineSession({ ...s.config, allowDownloads: true });
+    const dl = this.makeSession({ ...this.config!, allowDownloads: true });
     for (const k of kinds) {
-      if (k === 'embedding') await dl.encoder();
-      else if (k === 'fill-mask') await dl.fillMasker();
-      else await dl.crossEncoder();
+      if (k === 'fill-mask') await dl.fillMasker();
+      else if (k === 'cross-encoder') await dl.crossEncoder();
     }
-    // Re-resolve from the cache with the normal session, and reopen the folders with the model.
-    this.session = new EngineSession(s.config);
-    for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
-    const state = await this.embeddingState();
-    this.conn.sendNotification(Notifications.modelState.method, { embedding: state });
-    return { embedding: state };
+    if (kinds.includes('embedding') && this.servingModel() !== this.config!.embeddingModel) {
+      // Downloaded now, indexed in the background while the current model keeps serving.
+      if (this.upgrade?.target !== this.config!.embeddingModel || this.upgrade.last.phase === 'failed') await this.chooseEmbedding(this.config!, true);
+      await this.upgrade?.loaded;
+    }
+    if (!kinds.includes('embedding')) this.session = this.makeSession({ ...this.config!, embeddingModel: s.config.embeddingModel });
+    return { embedding: await this.embeddingState(), ...(this.upgrade ? { upgrade: this.upgrade.last } : {}) };
   }
 
   async shutdown(): Promise<void> {
+    await this.cancelUpgrade();
     for (const id of [...this.folders.keys()]) await this.closeFolder(id);
   }
 
