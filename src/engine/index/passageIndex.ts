@@ -3,7 +3,7 @@
 // It knows nothing of files on disk, so the evaluation harness and the notes index share it.
 import { Bm25Index, type Bm25Options } from '../search/bm25';
 import { reciprocalRankFusion } from '../search/fusion';
-import type { Encoder } from '../embedding/encoder';
+import type { Embedder as Encoder } from '../embedding/encoder';
 import type { CrossEncoder } from '../rerank/crossEncoder';
 import type { StoredChunk } from '../store/noteStore';
 import type { SearchHit, SearchMode } from '../types';
