@@ -1,11 +1,13 @@
 // One place that owns the models and the open indexes, for both the CLI and the background
 // service: models are resolved and loaded once, lazily, and share one scheduler so a fill-mask
 // or rerank request never runs a model pass concurrently with indexing.
-import { Encoder } from './embedding/encoder';
+import { Encoder, type Embedder } from './embedding/encoder';
+import { RoutedEncoder } from './embedding/routedEncoder';
 import { ModelScheduler } from './embedding/scheduler';
 import { similarityMatrix } from './embedding/similarity';
 import { NotesIndex, type Logger } from './index/notesIndex';
-import { FillMasker, type FillMaskCandidate } from './mlm/fillMask';
+import { FillMasker, fillMaskModelFor, type FillMaskCandidate } from './mlm/fillMask';
+import { CATALOG, DEFAULT_MODELS, routesOf } from './models/catalog';
 import { loadModel } from './models/load';
 import { resolveModel } from './models/resolve';
 import { CrossEncoder } from './rerank/crossEncoder';
@@ -19,6 +21,7 @@ export interface EngineConfig {
   allowDownloads?: boolean;
   remoteHost?: string;
   embeddingModel: string;
+  /** The English default (or empty) means: chosen per sentence by its script (fillMaskModelFor). */
   fillMaskModel: string;
   crossEncoderModel: string;
   /** Overrides the embedding model's own pooling. */
@@ -27,8 +30,9 @@ export interface EngineConfig {
   onDownload?: (e: { model: string; file: string; loaded: number; total: number; status: string }) => void;
 }
 
-export const DEFAULT_EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
-export const DEFAULT_FILL_MASK_MODEL = 'Xenova/bert-base-uncased';
+/** Bundled with the product: static-ko for Hangul, static-en-v2 for the rest (catalog routes). */
+export const DEFAULT_EMBEDDING_MODEL = DEFAULT_MODELS.embedding;
+export const DEFAULT_FILL_MASK_MODEL = DEFAULT_MODELS.fillMask;
 export const DEFAULT_CROSS_ENCODER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
 
 type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
@@ -40,9 +44,23 @@ export class EngineSession {
 
   constructor(readonly config: EngineConfig) {}
 
-  /** The embedding model, loaded on first use. Rejects with a clear error when it cannot be had. */
-  encoder(): Promise<Encoder> {
-    return this.once('embedding', this.config.embeddingModel, async (m) => {
+  /**
+   * The embedding model, loaded on first use: one model, or a routed pair (catalog routes) whose
+   * parts are resolved and loaded like any model. Rejects with a clear error when it cannot be had.
+   */
+  encoder(): Promise<Embedder> {
+    const id = this.config.embeddingModel;
+    const routes = routesOf(id);
+    if (!routes) return this.singleEncoder(id);
+    return this.memo(`routed:${id}`, async () => {
+      const [hangul, other] = await Promise.all([this.singleEncoder(routes.hangul), this.singleEncoder(routes.other)]);
+      const { kind: _k, routes: _r, ...own } = CATALOG[id];
+      return new RoutedEncoder({ id, hangul, other, profile: own });
+    });
+  }
+
+  private singleEncoder(id: string): Promise<Encoder> {
+    return this.once('embedding', id, async (m) => {
       const profile = this.config.pooling ? { ...m.profile, pooling: this.config.pooling } : m.profile;
       // A pooling override changes the vectors, so it is part of the store key.
       const fingerprint = this.config.pooling ? `${m.fingerprint}|pooling=${this.config.pooling}` : m.fingerprint;
@@ -52,8 +70,24 @@ export class EngineSession {
     });
   }
 
+  /**
+   * Whether the embedding model (each part of a routed one) is already on this machine — models
+   * folder, cache or bundled — so that it can serve without a download. Reads no weights.
+   */
+  async embeddingAtHand(): Promise<boolean> {
+    const id = this.config.embeddingModel;
+    const routes = routesOf(id);
+    const ids = routes ? [routes.hangul, routes.other] : [id];
+    try {
+      for (const part of ids) await resolveModel(part, { modelsDir: this.config.modelsDir, cacheDir: this.config.cacheDir, allowDownload: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** The embedding model, or null (logged once) when it is missing: keyword search still works. */
-  async tryEncoder(): Promise<Encoder | null> {
+  async tryEncoder(): Promise<Embedder | null> {
     try {
       return await this.encoder();
     } catch (err) {
@@ -65,8 +99,9 @@ export class EngineSession {
     }
   }
 
-  fillMasker(): Promise<FillMasker> {
-    return this.once('fill-mask', this.config.fillMaskModel, async (m) => new FillMasker(m, this.scheduler));
+  /** The masked-LM for a sentence (by its script unless the user chose one), loaded on first use. */
+  fillMasker(text = ''): Promise<FillMasker> {
+    return this.once('fill-mask', fillMaskModelFor(text, this.config.fillMaskModel), async (m) => new FillMasker(m, this.scheduler));
   }
 
   crossEncoder(): Promise<CrossEncoder> {
@@ -82,7 +117,7 @@ export class EngineSession {
   }
 
   async mask(text: string, k: number): Promise<FillMaskCandidate[][]> {
-    return (await this.fillMasker()).predict(text, k);
+    return (await this.fillMasker(text)).predict(text, k);
   }
 
   /** Opens the index of a notes folder with the embedding model when there is one. */
@@ -92,19 +127,22 @@ export class EngineSession {
   }
 
   private once<T>(kind: Kind, id: string, make: (m: Awaited<ReturnType<typeof loadModel>>) => Promise<T>): Promise<T> {
-    const key = `${kind}:${id}`;
+    return this.memo(`${kind}:${id}`, async () => {
+      const location = await resolveModel(id, {
+        modelsDir: this.config.modelsDir,
+        cacheDir: this.config.cacheDir,
+        allowDownload: this.config.allowDownloads ?? false,
+        remoteHost: this.config.remoteHost,
+        onProgress: (e) => this.config.onDownload?.({ model: id, ...e }),
+      });
+      return make(await loadModel(location, kind));
+    });
+  }
+
+  private memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     let p = this.loading.get(key) as Promise<T> | undefined;
     if (!p) {
-      p = (async () => {
-        const location = await resolveModel(id, {
-          modelsDir: this.config.modelsDir,
-          cacheDir: this.config.cacheDir,
-          allowDownload: this.config.allowDownloads ?? false,
-          remoteHost: this.config.remoteHost,
-          onProgress: (e) => this.config.onDownload?.({ model: id, ...e }),
-        });
-        return make(await loadModel(location, kind));
-      })();
+      p = make();
       this.loading.set(key, p);
       // A failed load is not cached: the user may fix the folder or allow downloads and retry.
       p.catch(() => this.loading.delete(key));

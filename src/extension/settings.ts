@@ -33,7 +33,7 @@ export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
     cacheDir: path.join(ctx.globalStorageUri.fsPath, 'models'),
     allowDownloads: c.get<boolean>('allowDownloads') ?? false,
     remoteHost: process.env.SEMANTIC_NOTES_REMOTE_HOST || undefined,
-    embeddingModel: c.get<string>('embeddingModel')?.trim() || 'Xenova/all-MiniLM-L6-v2',
+    embeddingModel: c.get<string>('embeddingModel')?.trim() || 'semantic-notes/bilingual-static',
     fillMaskModel: c.get<string>('fillMaskModel')?.trim() || 'Xenova/bert-base-uncased',
     crossEncoderModel: c.get<string>('crossEncoderModel')?.trim() || 'Xenova/ms-marco-MiniLM-L-6-v2',
     pooling: POOLINGS.includes(pooling) ? (pooling as Pooling) : '',

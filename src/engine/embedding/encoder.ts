@@ -26,7 +26,22 @@ export interface EmbedOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export class Encoder {
+/**
+ * What indexing, search and evaluation need from an embedding model: a single ONNX model
+ * (Encoder) or several routed by script (RoutedEncoder). `fingerprint` keys the vector store.
+ */
+export interface Embedder {
+  readonly id: string;
+  /** Length of every vector embed() returns. */
+  readonly dims: number;
+  readonly fingerprint: string;
+  readonly profile: ModelProfile;
+  /** Tokens of a text without special tokens, as the model's window counts them (sizes chunks). */
+  countTokens(text: string): number;
+  embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
+}
+
+export class Encoder implements Embedder {
   readonly id: string;
   readonly profile: ModelProfile;
   readonly fingerprint: string;

@@ -3,7 +3,7 @@
 // Pearson of cosine similarity against gold scores).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Encoder } from '../embedding/encoder';
+import type { Embedder as Encoder } from '../embedding/encoder';
 import { cosine } from '../embedding/similarity';
 import { PassageIndex, type SearchOptions } from '../index/passageIndex';
 import { chunkMarkdown } from '../notes/chunker';

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Encoder } from '../embedding/encoder';
+import type { Embedder as Encoder } from '../embedding/encoder';
 import { chunkMarkdown } from '../notes/chunker';
 import { readNote, walkNotes, type WalkOptions } from '../notes/walker';
 import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChunk } from '../store/noteStore';

@@ -2,7 +2,7 @@
 // index, ranked by ranking.ts. It knows nothing of files on disk, so the evaluation harness and
 // the notes index share it.
 import { Bm25Index, type Bm25Options } from '../search/bm25';
-import type { Encoder } from '../embedding/encoder';
+import type { Embedder } from '../embedding/encoder';
 import type { StoredChunk } from '../store/noteStore';
 import type { SearchHit } from '../types';
 import { keywordText, rankAcross, type RankedPassage, type SearchOptions, type SearchOutcome } from './ranking';
@@ -69,12 +69,12 @@ export class PassageIndex {
   }
 
   /** Ranked passages for a query. Semantic and hybrid modes need `encoder`. */
-  async search(query: string, encoder: Encoder | null, opts: SearchOptions = {}): Promise<RankedPassage[]> {
+  async search(query: string, encoder: Embedder | null, opts: SearchOptions = {}): Promise<RankedPassage[]> {
     return (await this.searchWithOutcome(query, encoder, opts)).passages;
   }
 
   /** search(), also telling which ranking was used and why (see rankAcross). */
-  searchWithOutcome(query: string, encoder: Encoder | null, opts: SearchOptions = {}): Promise<SearchOutcome> {
+  searchWithOutcome(query: string, encoder: Embedder | null, opts: SearchOptions = {}): Promise<SearchOutcome> {
     return rankAcross([this], query, encoder, opts);
   }
 

@@ -5,7 +5,7 @@
 // candidates with their raw scores, the lists are merged by score and fused once. Fusing per
 // folder and then merging would compare numbers that mean different things in each folder (an
 // RRF score depends only on rank, so every folder's first hit would tie with every other's).
-import type { Encoder } from '../embedding/encoder';
+import type { Embedder } from '../embedding/encoder';
 import { convexFusion, reciprocalRankFusion, type FusionSettings, type ScoredCandidate } from '../search/fusion';
 import type { CrossEncoder } from '../rerank/crossEncoder';
 import type { StoredChunk } from '../store/noteStore';
@@ -66,7 +66,7 @@ const FLAT_SPREAD = 1e-4;
  * ranked by keywords alone: semantic mode says so in `notice`, hybrid quietly becomes keyword
  * search, so an arbitrary dense list never dilutes the keyword ranking.
  */
-export async function rankAcross(sources: PassageIndex[], query: string, encoder: Encoder | null, opts: SearchOptions = {}): Promise<SearchOutcome<SourcedPassage>> {
+export async function rankAcross(sources: PassageIndex[], query: string, encoder: Embedder | null, opts: SearchOptions = {}): Promise<SearchOutcome<SourcedPassage>> {
   const o = { ...SEARCH_DEFAULTS, ...opts };
   const q = query.trim();
   if (!q) return { passages: [], ranking: o.mode };

@@ -1,7 +1,11 @@
 // Masked-word prediction, as transformers' FillMaskPipeline does it: softmax over the vocabulary
-// at each mask position, top-k tokens, and the sentence with the token filled in.
+// at each mask position, top-k tokens. Unlike the pipeline, candidates are whole words (a word
+// piece is joined to the word it continues) and the sentence is the user's own text with only the
+// mask replaced. The model is picked by the sentence's script (fillMaskModelFor).
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { ModelScheduler } from '../embedding/scheduler';
+import { DEFAULT_MODELS } from '../models/catalog';
+import { hasHangul } from '../text/script';
 
 export interface FillMaskCandidate {
   token: string;
@@ -14,6 +18,18 @@ export interface FillMaskModel {
   id: string;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
+}
+
+/**
+ * The masked-LM for a sentence: one the user chose (anything but the English default) reads every
+ * sentence; otherwise a sentence with Hangul goes to the multilingual model (an English WordPiece
+ * vocabulary cuts Hangul into jamo, so it cannot predict a Korean word) and the rest to the
+ * English default.
+ */
+export function fillMaskModelFor(text: string, configured: string | undefined): string {
+  const chosen = configured?.trim();
+  if (chosen && chosen !== DEFAULT_MODELS.fillMask) return chosen;
+  return hasHangul(text) ? DEFAULT_MODELS.multilingualFillMask : DEFAULT_MODELS.fillMask;
 }
 
 /** Thrown for input the model cannot answer; the message is meant for the user. */
@@ -48,20 +64,58 @@ export class FillMasker {
     const logits = output.logits;
     const vocab = logits.dims[2] as number;
     const data = logits.data as Float32Array;
-    return positions.map((pos) => {
+    // The window keeps every mask in order, so the j-th mask position is the user's j-th mask.
+    const userMasks = [...text.matchAll(USER_MASK)];
+    return positions.map((pos, j) => {
       const probs = softmax(data.subarray(pos * vocab, (pos + 1) * vocab));
-      return topIndices(probs, topK).map((tokenId) => {
-        const filled = ids.slice();
-        filled[pos] = tokenId;
-        return {
-          token: tokenizer.decode([tokenId], { skip_special_tokens: false }).trim(),
-          tokenId,
-          score: probs[tokenId],
-          sequence: tokenizer.decode(filled, { skip_special_tokens: true }),
-        };
-      });
+      const at = userMasks[j];
+      const out: FillMaskCandidate[] = [];
+      const seen = new Set<string>();
+      const special = new Set(tokenizer.all_special_ids ?? []);
+      // A few more than k: word pieces that continue nothing are dropped, and duplicates merged.
+      for (const tokenId of topIndices(probs, topK + 16)) {
+        if (out.length >= topK) break;
+        if (special.has(tokenId)) continue;
+        const w = wholeWord(text, at.index!, at[0].length, this.piece(tokenId), tokenizer.decode([tokenId], { skip_special_tokens: false }).trim());
+        if (!w || seen.has(w.word)) continue;
+        seen.add(w.word);
+        out.push({ token: w.word, tokenId, score: probs[tokenId], sequence: w.sequence });
+      }
+      return out;
     });
   }
+
+  private pieces: string[] | null = null;
+
+  /** The vocabulary entry of an id as written in the vocabulary ("##s", "▁the", "the"). */
+  private piece(id: number): string {
+    if (!this.pieces) {
+      this.pieces = [];
+      for (const [tok, i] of this.m.tokenizer.get_vocab()) this.pieces[i] = tok;
+    }
+    return this.pieces[id] ?? '';
+  }
+}
+
+/**
+ * The word a predicted piece makes at a mask, and the user's text with only that mask replaced
+ * (their casing and spacing kept, unlike the tokenizer's lowercased, re-spaced decode). A piece
+ * that continues a word ("##s" in WordPiece) joins the word before the mask: "fun [MASK]" with
+ * "##s" is "funs". Null when there is no word before the mask to continue.
+ */
+export function wholeWord(text: string, maskAt: number, maskLength: number, piece: string, decoded: string): { word: string; sequence: string } | null {
+  const after = text.slice(maskAt + maskLength);
+  const continues = piece.startsWith('##') && piece.length > 2;
+  if (!continues) {
+    const word = decoded || piece.replace(/^▁/, '');
+    if (!word) return null;
+    return { word, sequence: text.slice(0, maskAt) + word + after };
+  }
+  const before = text.slice(0, maskAt);
+  const m = /([\p{L}\p{M}\p{N}_]+)(\s*)$/u.exec(before);
+  if (!m) return null;
+  const word = m[1] + piece.slice(2);
+  return { word, sequence: before.slice(0, m.index) + word + after };
 }
 
 /**

@@ -5,11 +5,25 @@
 //
 // `dtype` here is a preference: it is used when that ONNX file is present (or, for downloads,
 // offered by the hub); a folder holding only another precision still loads with what it has.
+import type { ScriptShares } from '../text/script';
 import type { ModelKind, ModelProfile } from './profile';
+
+/**
+ * A model made of two models routed by script (embedding/routedEncoder.ts): the Hangul words of
+ * a text go to `hangul`, the rest to `other`; the vector is the two parts' vectors concatenated.
+ */
+export interface ModelRoutes {
+  hangul: string;
+  other: string;
+}
 
 export interface CatalogEntry extends Partial<ModelProfile> {
   kind: ModelKind;
+  /** Set for a routed model: it has no folder of its own, its parts are resolved and loaded. */
+  routes?: ModelRoutes;
 }
+
+const STATIC_FUSION = Object.freeze({ method: 'convex', semanticWeight: 0.3 } as const);
 
 export const CATALOG: Readonly<Record<string, Readonly<CatalogEntry>>> = {
   // Sentence encoders.
@@ -29,7 +43,15 @@ export const CATALOG: Readonly<Record<string, Readonly<CatalogEntry>>> = {
   // Cross-encoders (rerankers).
   'Xenova/ms-marco-MiniLM-L-6-v2': { kind: 'cross-encoder', maxTokens: 512, dtype: 'q8' },
   // Models made for this project (see ../shared/models).
-  'semantic-notes/static-en': { kind: 'embedding', pooling: 'mean', normalize: true, maxTokens: 512, dtype: 'fp32' },
+  // The static models are far weaker than BM25 on the retrieval sets here, so hybrid search gives
+  // their cosine a 0.3 share (convex fusion; bench/tune.ts on SciFact train and korquad-a: 0.3 is
+  // within 0.0005 nDCG@10 of each model's best weight, and hybrid ≥ keyword at every weight ≤ 0.6).
+  'semantic-notes/static-en': { kind: 'embedding', pooling: 'mean', normalize: true, maxTokens: 512, dtype: 'fp32', fusion: STATIC_FUSION },
+  // Bundled with the product (models/ at the package root); int8 only.
+  'semantic-notes/static-en-v2': { kind: 'embedding', pooling: 'mean', normalize: true, maxTokens: 512, dtype: 'q8', fusion: STATIC_FUSION },
+  'semantic-notes/static-ko': { kind: 'embedding', pooling: 'mean', normalize: true, maxTokens: 512, dtype: 'q8', fusion: STATIC_FUSION },
+  // The product default: Korean words read by static-ko, everything else by static-en-v2.
+  'semantic-notes/bilingual-static': { kind: 'embedding', routes: { hangul: 'semantic-notes/static-ko', other: 'semantic-notes/static-en-v2' }, fusion: STATIC_FUSION },
   'semantic-notes-test/tiny-bert': { kind: 'embedding', pooling: 'mean', normalize: true, maxTokens: 128, dtype: 'fp32' },
   'semantic-notes-test/tiny-bert-mlm': { kind: 'fill-mask', maxTokens: 128, dtype: 'fp32' },
   'semantic-notes-test/tiny-cross-encoder': { kind: 'cross-encoder', maxTokens: 128, dtype: 'fp32' },
@@ -37,14 +59,45 @@ export const CATALOG: Readonly<Record<string, Readonly<CatalogEntry>>> = {
 
 /**
  * The models the product uses unless configured otherwise.
+ * - embedding: the bundled bilingual static encoder, so search by meaning works offline from the
+ *   first start, in English and Korean; users who can download are offered a transformer
+ *   (recommendedModel).
  * - fillMask stays bert-base-uncased: same WordPiece vocabulary as the default embedder, the
  *   strongest English MLM of the small Xenova exports (q8 ≈ 111 MB), and the settings default.
  * - multilingualFillMask: the best Korean-capable choice available as a transformers.js export.
  */
 export const DEFAULT_MODELS = {
-  embedding: 'Xenova/all-MiniLM-L6-v2',
+  embedding: 'semantic-notes/bilingual-static',
   multilingualEmbedding: 'Xenova/paraphrase-multilingual-MiniLM-L12-v2',
   fillMask: 'Xenova/bert-base-uncased',
   multilingualFillMask: 'Xenova/bert-base-multilingual-cased',
   crossEncoder: 'Xenova/ms-marco-MiniLM-L-6-v2',
 } as const;
+
+/** The routes of a routed model, or null for a model with a folder of its own. */
+export function routesOf(id: string): ModelRoutes | null {
+  return CATALOG[id]?.routes ?? null;
+}
+
+/** The English transformer to offer for download when a folder's notes are (almost) all English. */
+export const RECOMMENDED_ENGLISH_MODEL = 'Xenova/all-MiniLM-L6-v2';
+/** The multilingual transformer to offer for Korean or mixed notes (query:/passage: prefixes in the catalog). */
+export const RECOMMENDED_MULTILINGUAL_MODEL = 'Xenova/multilingual-e5-small';
+/**
+ * Hangul share of the letters from which notes count as Korean or mixed. A few Korean words in
+ * English notes (names, a quoted phrase) do not need a multilingual model; a Korean note in ten
+ * does (≈ 5 % of the letters and more).
+ */
+export const KOREAN_SHARE_FOR_MULTILINGUAL = 0.05;
+
+/**
+ * The model to recommend for download, from the script shares of a folder's notes (scriptShares
+ * over their text, or letter-weighted over the notes): English notes → all-MiniLM-L6-v2; Korean or
+ * mixed notes → multilingual-e5-small. Other scripts (CJK, Cyrillic, …) also get the multilingual
+ * model, since the English one cannot read them.
+ */
+export function recommendedModel(shares: ScriptShares): string {
+  const nonLatin = shares.hangul + shares.other;
+  if (shares.hangul >= KOREAN_SHARE_FOR_MULTILINGUAL || nonLatin >= KOREAN_SHARE_FOR_MULTILINGUAL) return RECOMMENDED_MULTILINGUAL_MODEL;
+  return RECOMMENDED_ENGLISH_MODEL;
+}

@@ -59,7 +59,7 @@ export class ModelProfileError extends Error {
 export function readProfile(modelDir: string, id: string): ModelProfile {
   const own = ownProfile(modelDir, id);
   const st = sentenceTransformersProfile(modelDir, id, own.pooling !== undefined);
-  const { kind: _kind, ...catalog } = CATALOG[id] ?? { kind: 'embedding' };
+  const { kind: _kind, routes: _routes, ...catalog } = CATALOG[id] ?? { kind: 'embedding' };
   const window = inputWindow(modelDir);
   const defaults: ModelProfile = { pooling: 'mean', normalize: true, maxTokens: Math.min(window, 512), queryPrefix: '', passagePrefix: '', dtype: 'fp32' };
   const p: ModelProfile = { ...defaults, ...catalog, ...st, ...own };

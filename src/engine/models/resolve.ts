@@ -1,6 +1,7 @@
 // Where a model's files are. In order: an explicit models folder (the CLI's --models-dir or
-// $SEMANTIC_NOTES_MODELS, or the extension setting), the per-user cache, and — only when
-// downloads are allowed — the Hugging Face hub, downloaded into the cache (download.ts).
+// $SEMANTIC_NOTES_MODELS, or the extension setting), the per-user cache, the models bundled with
+// the product (models/ at the package root, bundled.ts), and — only when downloads are allowed —
+// the Hugging Face hub, downloaded into the cache (download.ts).
 //
 // Layout (the transformers.js "local model" layout, so env.localModelPath = root works):
 //   <models dir>/<org>/<name>/{config.json, tokenizer.json, tokenizer_config.json, onnx/model*.onnx}
@@ -10,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { bundledModelsDir } from './bundled';
 import { downloadModel, type DownloadProgress } from './download';
 import { ModelNotFoundError, checkModelFolder } from './folder';
 
@@ -32,6 +34,8 @@ export interface ResolveOptions {
   dtype?: string;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
+  /** The folder of bundled models; default: found beside the package (bundledModelsDir()); null: none. */
+  bundledDir?: string | null;
 }
 
 export interface ModelLocation {
@@ -40,7 +44,7 @@ export interface ModelLocation {
   dir: string;
   /** The folder that holds `<org>/<name>/` (transformers.js env.localModelPath). */
   root: string;
-  source: 'models-dir' | 'cache' | 'hub';
+  source: 'models-dir' | 'cache' | 'bundled' | 'hub';
   /** The precision asked for at resolution; loading uses it instead of the profile's. */
   dtype?: Dtype;
   /** Hub revision of a cached or downloaded folder. */
@@ -102,10 +106,13 @@ export async function resolveModel(id: string, opts: ResolveOptions = {}): Promi
   const candidates: [string | undefined, ModelLocation['source']][] = [
     [opts.modelsDir ? path.resolve(opts.modelsDir) : undefined, 'models-dir'],
     [cacheRoot, 'cache'],
+    // Bundled models are a fixed set: other ids are not looked for (nor listed as searched) there.
+    [opts.bundledDir === undefined ? (bundledModelsDir() ?? undefined) : (opts.bundledDir ?? undefined), 'bundled'],
   ];
   for (const [root, source] of candidates) {
     if (!root) continue;
     const dir = path.join(root, ...id.split('/'));
+    if (source === 'bundled' && !isDir(dir)) continue;
     searched.push(dir);
     if (source === 'models-dir' && !isDir(root)) {
       details.push(`The models folder ${root} does not exist`);
