@@ -22,6 +22,7 @@ import {
   type SearchParams,
   type SearchResult,
   type ServiceConfig,
+  type UpgradeEvent,
 } from '../protocol/protocol';
 
 interface OpenFolder {
@@ -42,6 +43,8 @@ export class Server {
   private warnedRerank = false;
   /** A model being prepared to take over (downloaded, then indexed beside the current one). */
   private upgrade: ModelUpgrade | null = null;
+  /** The last model that could not take over, and why (reported with configure). */
+  private failedUpgrade: UpgradeEvent | null = null;
 
   constructor(private readonly conn: MessageConnection) {
     const h = <P, R>(type: { method: string }, fn: (p: P, token: CancellationToken) => Promise<R>) =>
@@ -106,7 +109,12 @@ export class Server {
       // Reopen every folder under the new file rules; the client re-syncs them.
       for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
     }
-    return { embedding, ...(this.upgrade ? { upgrade: this.upgrade.last } : {}) };
+    return this.report(embedding);
+  }
+
+  private report(embedding: ModelState): ModelReport {
+    const upgrade = this.upgrade?.last ?? this.failedUpgrade;
+    return { embedding, ...(upgrade ? { upgrade } : {}) };
   }
 
   /**
@@ -116,6 +124,7 @@ export class Server {
    * downloaded and indexed beside it (ModelUpgrade), so the user never waits on an empty index.
    */
   private async chooseEmbedding(c: ServiceConfig, forceDownload = false): Promise<void> {
+    this.failedUpgrade = null;
     const wanted = this.makeSession(c);
     const servingId = this.session ? this.servingModel() : null;
     if (servingId === c.embeddingModel && this.session?.config.pooling === (c.pooling || undefined) && !forceDownload) {
@@ -124,19 +133,36 @@ export class Server {
       return;
     }
     if (!this.session || this.folders.size === 0) {
-      // Nothing to keep serving from: the wanted model serves now if it is at hand.
+      // Nothing to keep serving from: the wanted model serves now if it is at hand and loads.
       if (await wanted.embeddingAtHand()) {
-        await this.cancelUpgrade();
-        await this.switchSession(wanted);
-        return;
+        const loaded = await wanted.encoder().then(
+          () => null,
+          (err: Error) => err,
+        );
+        if (!loaded || c.embeddingModel === DEFAULT_EMBEDDING_MODEL) {
+          await this.cancelUpgrade();
+          await this.switchSession(wanted);
+          return;
+        }
+        // A broken model: say so, and keep meaning with the bundled one.
+        this.failUpgrade(c.embeddingModel, loaded);
       }
       if (!this.session) {
         const fallback = c.embeddingModel === DEFAULT_EMBEDDING_MODEL ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' });
         await this.switchSession(fallback);
       }
+      if (this.failedUpgrade) return;
     }
     if (this.servingModel() === c.embeddingModel && !forceDownload) return;
     await this.startUpgrade(forceDownload ? { ...c, allowDownloads: true } : c);
+  }
+
+  /** Reports (once) that a wanted model cannot serve; the current one goes on. */
+  private failUpgrade(target: string, err: Error): void {
+    const serving = this.session ? this.servingModel() : DEFAULT_EMBEDDING_MODEL;
+    this.failedUpgrade = { target, serving, phase: 'failed', done: 0, total: 0, message: err.message, missing: err.name === 'ModelNotFoundError' };
+    this.log('warn', `${err.message} Search keeps using ${serving}.`);
+    this.conn.sendNotification(Notifications.upgrade.method, this.failedUpgrade);
   }
 
   /** The id of the embedding model that answers searches now. */
@@ -182,7 +208,13 @@ export class Server {
         return;
       }
       this.upgrade = null;
-      if (!done) return;
+      if (!done) {
+        if (upgrade.last.phase === 'failed') {
+          this.failedUpgrade = upgrade.last;
+          this.log('warn', `${upgrade.last.message} Search keeps using ${upgrade.last.serving}.`);
+        }
+        return;
+      }
       // The switch: every folder at once, each to an index that is complete and caught up.
       this.session = done.session;
       for (const [id, index] of done.indexes) {
@@ -331,7 +363,7 @@ export class Server {
       await this.upgrade?.loaded;
     }
     if (!kinds.includes('embedding')) this.session = this.makeSession({ ...this.config!, embeddingModel: s.config.embeddingModel });
-    return { embedding: await this.embeddingState(), ...(this.upgrade ? { upgrade: this.upgrade.last } : {}) };
+    return this.report(await this.embeddingState());
   }
 
   async shutdown(): Promise<void> {
