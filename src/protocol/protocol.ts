@@ -165,3 +165,9 @@ export const ErrorCodes = {
   badInput: -32002,
   folderUnknown: -32003,
 } as const;
+
+/**
+ * The service exits with this code when it cannot run on this machine (a native module does not
+ * load); its last stderr line says why. Restarting would fail the same way, so the client stops.
+ */
+export const SERVICE_CANNOT_RUN_EXIT_CODE = 78;
