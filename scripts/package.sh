@@ -53,26 +53,4 @@ for dir in "${ort_bin[@]}"; do echo "!$dir/**" >>"$tmp/ignore"; done
 npx --no -- vsce package --target "$target" --ignoreFile "$tmp/ignore" \
   --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$out" </dev/null
 
-node - "$out" <<'EOF'
-// What is in the package, by top-level folder (node_modules by package), largest first.
-const fs = require('node:fs');
-const { execFileSync } = require('node:child_process');
-const file = process.argv[2];
-const listing = execFileSync('unzip', ['-lv', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
-const groups = new Map();
-for (const line of listing.split('\n')) {
-  const m = /^\s*(\d+)\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s+(extension\/.+)$/.exec(line);
-  if (!m) continue;
-  const parts = m[3].split('/').slice(1);
-  const key = parts[0] === 'node_modules' ? parts.slice(0, parts[1].startsWith('@') ? 3 : 2).join('/') : parts.length > 1 ? `${parts[0]}/` : parts[0];
-  const g = groups.get(key) ?? { files: 0, raw: 0, zip: 0 };
-  g.files++;
-  g.raw += Number(m[1]);
-  g.zip += Number(m[2]);
-  groups.set(key, g);
-}
-const mb = (n) => (n / 1e6).toFixed(2).padStart(7);
-console.log('    zipped  unpacked  files  path');
-for (const [key, g] of [...groups].sort((a, b) => b[1].zip - a[1].zip)) console.log(`${mb(g.zip)} MB ${mb(g.raw)} MB ${String(g.files).padStart(6)}  ${key}`);
-console.log(`${file}: ${(fs.statSync(file).size / 1e6).toFixed(2)} MB (${fs.statSync(file).size} bytes)`);
-EOF
+node scripts/vsix-contents.js "$out"
