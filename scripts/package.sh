@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds the .vsix users install, for one platform:
 #   scripts/package.sh <target> [out.vsix] [--no-build]
-# target: a vsce platform (linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64, win32-arm64).
-# Steps: type-check and bundle (npm run build; --no-build when that just ran), then
-# `vsce package --target` with .vscodeignore plus the target's ONNX Runtime binaries, then the
-# size and what is inside. hnswlib-node is compiled by node-gyp for the machine that ran
-# `npm ci`, so a package is built on a machine of its target (a CI matrix), never cross-built.
+# target: a vsce platform that onnxruntime-node has binaries for (linux-x64, linux-arm64,
+# darwin-arm64, win32-x64, win32-arm64). Steps: type-check and bundle (npm run build; --no-build
+# when that just ran), `vsce package --target` with .vscodeignore plus the target's ONNX Runtime
+# binaries, then the size and what is inside; it fails at 45 MB or more. hnswlib-node is compiled
+# by node-gyp for the machine that ran `npm ci`, so a package is built on a machine of its target
+# (a CI matrix), never cross-built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +25,7 @@ os="${target%-*}"
 arch="${target#*-}"
 case "$target" in
   linux-x64 | linux-arm64 | darwin-x64 | darwin-arm64 | win32-x64 | win32-arm64) ;;
-  *) echo "unsupported target '$target': onnxruntime-node ships linux|darwin|win32 x64|arm64" >&2; exit 2 ;;
+  *) echo "unsupported target '$target': use linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64 or win32-arm64" >&2; exit 2 ;;
 esac
 host="$(node -p 'process.platform + "-" + process.arch')"
 if [ "$target" != "$host" ]; then
@@ -54,3 +55,5 @@ npx --no -- vsce package --target "$target" --ignoreFile "$tmp/ignore" \
   --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$out" </dev/null
 
 node scripts/vsix-contents.js "$out"
+# The bar for the package (issue #10): under 45 MB with the embedded models.
+node -e 'const n = require("node:fs").statSync(process.argv[1]).size; if (n >= 45e6) { console.error(`${process.argv[1]} is ${n} bytes: over the 45 MB limit`); process.exit(1); }' "$out"
