@@ -15,7 +15,7 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
-import { Notifications, Requests, SERVICE_CANNOT_RUN_EXIT_CODE, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
+import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
 
 /** Sends one typed request on a given connection (what the initializer gets). */
 export type Send = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
@@ -44,9 +44,8 @@ export class ServiceClient implements vscode.Disposable {
   private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private stateValue: ServiceState = 'stopped';
-  /** Why the service cannot run on this machine (it said so and exited): no more restarts. */
-  private cannotRun: string | null = null;
-  private lastStderrLine = '';
+  /** Shown once: the service cannot run here (a native module does not load). */
+  private cannotRunShown = false;
 
   private readonly emitters = {
     progress: new vscode.EventEmitter<ProgressEvent>(),
@@ -132,7 +131,6 @@ export class ServiceClient implements vscode.Disposable {
 
   private connection(): Promise<MessageConnection> {
     if (this.disposed) return Promise.reject(new ServiceUnavailableError(vscode.l10n.t('Semantic Notes is shutting down.')));
-    if (this.cannotRun) return Promise.reject(new ServiceUnavailableError(this.cannotRun));
     this.ready ??= this.launch();
     return this.ready;
   }
@@ -142,10 +140,7 @@ export class ServiceClient implements vscode.Disposable {
     // The editor's own runtime runs the service; ELECTRON_RUN_AS_NODE makes Electron act as Node.
     const child = fork(this.servicePath, [], { execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     child.stdout?.on('data', (d: Buffer) => this.log.debug(`[service] ${d.toString().trimEnd()}`));
-    child.stderr?.on('data', (d: Buffer) => {
-      this.log.warn(`[service] ${d.toString().trimEnd()}`);
-      this.lastStderrLine = d.toString().trim().split('\n').pop() || this.lastStderrLine;
-    });
+    child.stderr?.on('data', (d: Buffer) => this.log.warn(`[service] ${d.toString().trimEnd()}`));
     const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     conn.onNotification(Notifications.progress, (e) => this.emitters.progress.fire(e));
     conn.onNotification(Notifications.download, (e) => this.emitters.download.fire(e));
@@ -156,11 +151,7 @@ export class ServiceClient implements vscode.Disposable {
       else this.log.info(e.message);
       this.emitters.log.fire(e);
     });
-    child.on('exit', (code, signal) => {
-      // Its reason is its last stderr line: wait for stderr to be read to the end ('close').
-      if (code === SERVICE_CANNOT_RUN_EXIT_CODE) child.once('close', () => this.onCannotRun(child, conn));
-      else this.onExit(child, conn, signal ?? `exit code ${code}`);
-    });
+    child.on('exit', (code, signal) => this.onExit(child, conn, signal ?? `exit code ${code}`));
     child.on('error', (err) => this.onExit(child, conn, err.message));
     conn.listen();
     this.child = child;
@@ -174,7 +165,7 @@ export class ServiceClient implements vscode.Disposable {
         await this.initializer(send);
       } catch (err) {
         // Requests still go through; each reports its own error (the log says why).
-        this.log.error(`could not initialise the service: ${(err as Error).message}`);
+        if (!this.cannotRun(err)) this.log.error(`could not initialise the service: ${(err as Error).message}`);
       }
     }
     if (this.child === child) {
@@ -208,22 +199,25 @@ export class ServiceClient implements vscode.Disposable {
     this.ready.catch((err) => this.log.error(`restart failed: ${(err as Error).message}`));
   }
 
-  /** The service cannot run here (a native module does not load): say why once, never restart. */
-  private onCannotRun(child: ChildProcess, conn: MessageConnection): void {
-    if (this.child !== child) return;
-    conn.dispose();
-    this.child = null;
-    this.conn = null;
-    this.cannotRun = vscode.l10n.t('Semantic Notes cannot start: {0}', this.lastStderrLine || vscode.l10n.t('a native module does not load.'));
-    this.log.error(this.cannotRun);
-    this.setState('stopped');
-    const show = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(this.cannotRun, show).then((c) => c === show && this.log.show());
+  /**
+   * True when the service answered that it cannot run on this machine (a package for another
+   * platform): the first time, the user is told why, once. Restarting would not help.
+   */
+  private cannotRun(err: unknown): err is ResponseError<unknown> {
+    if (!(err instanceof ResponseError) || err.code !== ErrorCodes.cannotRun) return false;
+    if (!this.cannotRunShown) {
+      this.cannotRunShown = true;
+      const message = vscode.l10n.t('Semantic Notes cannot start: {0}', err.message);
+      this.log.error(message);
+      const show = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(message, show).then((c) => c === show && this.log.show());
+    }
+    return true;
   }
 
   private explain(err: unknown): unknown {
     if (err instanceof vscode.CancellationError) return err;
-    if (this.cannotRun) return new ServiceUnavailableError(this.cannotRun);
+    if (this.cannotRun(err)) return new ServiceUnavailableError(vscode.l10n.t('Semantic Notes cannot start: {0}', err.message));
     if (err instanceof ResponseError && err.code === RpcErrorCodes.PendingResponseRejected) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
     if (err instanceof Error && /connection (is|got) (closed|disposed)/i.test(err.message)) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
     return err;

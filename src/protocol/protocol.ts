@@ -164,10 +164,6 @@ export const ErrorCodes = {
   modelMissing: -32001,
   badInput: -32002,
   folderUnknown: -32003,
+  /** A native module does not load (a package for another platform): every request fails so, with one sentence saying why. */
+  cannotRun: -32004,
 } as const;
-
-/**
- * The service exits with this code when it cannot run on this machine (a native module does not
- * load); its last stderr line says why. Restarting would fail the same way, so the client stops.
- */
-export const SERVICE_CANNOT_RUN_EXIT_CODE = 78;

@@ -1,7 +1,7 @@
 // The service's native modules (ONNX Runtime, hnswlib) are loaded first, before the engine: a
-// package built for another platform, or a broken install, then says so in one sentence and the
-// service exits with SERVICE_CANNOT_RUN_EXIT_CODE, so the editor shows that sentence once instead
-// of a stack trace and a restart loop (restarting would fail the same way).
+// package built for another platform, or a broken install, then says so in one sentence (the
+// service answers every request with it, ErrorCodes.cannotRun) instead of crashing at start with
+// a stack trace into a restart loop that would fail the same way each time.
 
 /** Each native module the service needs, loaded by a literal require so bundlers keep it external. */
 const NATIVE_MODULES: { name: string; load: () => unknown }[] = [
@@ -25,7 +25,8 @@ export function nativeModuleProblem(): string | null {
     try {
       m.load();
     } catch (err) {
-      const why = String((err as Error)?.message ?? err).split('\n')[0].slice(0, 300);
+      // The first line, without a dangling list intro ("Could not locate the bindings file. Tried:").
+      const why = String((err as Error)?.message ?? err).split('\n')[0].replace(/\s*\S+:$/, '').replace(/\.$/, '').slice(0, 300);
       return `its native module ${m.name} does not load on ${platform} (${why}). Install the Semantic Notes package built for ${platform}.`;
     }
   }

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { runExtensionTests } from './codeServer';
-import { openVsix, packageVsix } from './vsix';
+import { openVsix, packageVsix, unpackVsix } from './vsix';
 
 const MAX_BYTES = 45e6;
 /** A class defined once in transformers.js' source: one definition per copy shipped. */
@@ -64,7 +64,28 @@ test('the packaged .vsix installs into VS Code and searches', { timeout: 400_000
       extensionTestsPath: path.join(repoRoot, 'out', 'test', 'host', 'suite', 'index.js'),
       workspaceFolder: workspace,
       timeoutMs: 150_000,
-      env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_HOST_SUITE: 'vsix' },
+      env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_HOST_SUITE: 'vsix.itest' },
+      settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en' },
+    });
+    assert.equal(exitCode, 0, logs.slice(-30).join('\n'));
+  });
+
+  await t.test('the same package without hnswlib-node\'s binary: one clear error in the editor, no restart loop', async () => {
+    // A package for another platform: the extension installed as is, its native addon missing.
+    const ext = tmpDir('sn-vsix-broken-');
+    unpackVsix(vsix, ext);
+    fs.rmSync(path.join(ext, 'node_modules', 'hnswlib-node', 'build', 'Release', 'addon.node'));
+    const shots = path.join(repoRoot, '.test-output', 'screenshots-native-missing');
+    fs.rmSync(shots, { recursive: true, force: true });
+    const workspace = tmpDir('sn-ws-');
+    fs.cpSync(path.join(repoRoot, 'examples', 'notes'), workspace, { recursive: true });
+    const { exitCode, logs } = await runExtensionTests({
+      extensionDevelopmentPath: ext,
+      extensionTestsPath: path.join(repoRoot, 'out', 'test', 'host', 'suite', 'index.js'),
+      workspaceFolder: workspace,
+      screenshotsDir: shots,
+      timeoutMs: 120_000,
+      env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots, SEMANTIC_NOTES_HOST_SUITE: 'nativeMissing.itest' },
       settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en' },
     });
     assert.equal(exitCode, 0, logs.slice(-30).join('\n'));

@@ -41,6 +41,16 @@ interface ZipReader {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zip = require(path.join(repoRoot, 'scripts', 'vsix-contents.js')) as ZipReader;
 
+/** Writes the package's `extension/` folder (what the editor installs) into `dir`. */
+export function unpackVsix(file: string, dir: string): void {
+  for (const e of zip.listEntries(file)) {
+    if (!e.name.startsWith('extension/') || e.name.endsWith('/')) continue;
+    const dest = path.join(dir, e.name.slice('extension/'.length));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, zip.readEntry(file, e));
+  }
+}
+
 /** A packaged .vsix: its entries (paths below `extension/`) and the text of any of them. */
 export function openVsix(file: string): { entries: VsixEntry[]; text(name: string): string } {
   const all = zip.listEntries(file);

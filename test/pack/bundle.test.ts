@@ -1,13 +1,13 @@
 // The bundles the .vsix ships (dist/, from scripts/bundle.js via `npm run build`): the service
 // bundle serves the real protocol with the real runtime and models, holds one transformers.js and
-// no image or browser runtime, and when a native module cannot load it says so in one line and
-// exits with the code the editor stops restarting on.
+// no image or browser runtime, and when a native module cannot load it says so in one sentence,
+// to every request, without crashing (a crash would make the editor restart it in a loop).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Requests, SERVICE_CANNOT_RUN_EXIT_CODE, type FolderHit, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes, Requests, type FolderHit, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -75,19 +75,31 @@ function installWithout(broken: 'onnxruntime-node' | 'hnswlib-node'): string {
 }
 
 for (const broken of ['onnxruntime-node', 'hnswlib-node'] as const) {
-  test(`a package whose ${broken} cannot load: one line naming it, exit code ${SERVICE_CANNOT_RUN_EXIT_CODE}, no stack trace`, { timeout: 60_000 }, async () => {
-    const entry = installWithout(broken);
-    // Started as the extension starts it: forked with an IPC channel.
-    const child = spawn(process.execPath, [entry], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  test(`a package whose ${broken} cannot load: every request answers one sentence naming it; no crash, no stack trace`, { timeout: 60_000 }, async () => {
+    const svc = startService({}, installWithout(broken));
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += String(d)));
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    const lines = stderr.trim().split('\n');
-    assert.equal(code, SERVICE_CANNOT_RUN_EXIT_CODE, stderr);
-    assert.equal(lines.length, 1, `one line, got:\n${stderr}`);
-    assert.match(lines[0], new RegExp(`native module ${broken} does not load on ${process.platform}-${process.arch}`));
-    assert.match(lines[0], /Install the Semantic Notes package built for/);
-    assert.doesNotMatch(stderr, /\n\s+at /);
-    console.log(`[native] ${lines[0]}`);
+    svc.child.stderr!.on('data', (d) => (stderr += String(d)));
+    try {
+      const says = new RegExp(`^its native module ${broken} does not load on ${process.platform}-${process.arch} \\(.+\\)\\. Install the Semantic Notes package built for ${process.platform}-${process.arch}\\.$`);
+      for (const ask of [() => svc.conn.sendRequest(Requests.configure.method, serviceConfig({ modelsDir: modelsDir() })), () => svc.conn.sendRequest(Requests.status.method)]) {
+        const err = (await ask().then(
+          () => assert.fail('the request should fail'),
+          (e: unknown) => e,
+        )) as ResponseError<unknown>;
+        assert.ok(err instanceof ResponseError, String(err));
+        assert.equal(err.code, ErrorCodes.cannotRun);
+        assert.match(err.message, says);
+      }
+      assert.equal(svc.exited, null, 'the service stays up: exiting would only make the editor restart it');
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+      assert.match(lines[0], says);
+      console.log(`[native] ${lines[0]}`);
+    } finally {
+      await svc.stop();
+    }
+    // (asserted null above, so read it afresh: stop() has changed it since)
+    const exited = svc.exited as { code: number | null } | null;
+    assert.equal(exited?.code, 0, 'it exits when the editor disconnects');
   });
 }
