@@ -9,7 +9,7 @@
 // hnswlib-node). transformers.js' image support (sharp, libvips) is replaced by a stub, and its
 // inlined onnxruntime-web (browser/WASM backend; Node always takes onnxruntime-node) is cut out.
 // The build fails if any of that stops being true (e.g. after a transformers.js upgrade).
-// Usage: node scripts/bundle.js [--quiet]
+// Usage: node scripts/bundle.js [--quiet] [--watch]
 'use strict';
 const esbuild = require('esbuild');
 const fs = require('node:fs');
@@ -100,28 +100,55 @@ function writeLicences(packages) {
   fs.writeFileSync(path.join(outDir, 'THIRD_PARTY_LICENSES.txt'), parts.join('\n'));
 }
 
+function optionsFor(entry, plugins = []) {
+  return {
+    absWorkingDir: root,
+    entryPoints: [entry.in],
+    outfile: path.join(outDir, `${entry.name}.js`),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    alias: { sharp: './src/stubs/sharp.js' },
+    plugins: [stripOrtWeb, ...plugins],
+    // Not minified: stack traces in bug reports stay readable; zipped, it costs well under 1 MB.
+    minify: false,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/** --watch: rebuilds each bundle when its sources change (for a development host), checked as above. */
+async function watch() {
+  for (const entry of ENTRIES) {
+    const report = {
+      name: 'report',
+      setup(build) {
+        build.onEnd((result) => {
+          if (result.errors.length) return;
+          try {
+            checkInputs(entry, Object.keys(result.metafile.inputs));
+            console.log(`${new Date().toLocaleTimeString()} dist/${entry.name}.js rebuilt`);
+          } catch (err) {
+            console.error(err.message);
+          }
+        });
+      },
+    };
+    const ctx = await esbuild.context(optionsFor(entry, [report]));
+    await ctx.watch();
+  }
+  console.log('watching src/ for the bundles (Ctrl+C to stop)');
+}
+
 async function main() {
   fs.rmSync(outDir, { recursive: true, force: true });
   const packages = new Map();
   for (const entry of ENTRIES) {
-    const result = await esbuild.build({
-      absWorkingDir: root,
-      entryPoints: [entry.in],
-      outfile: path.join(outDir, `${entry.name}.js`),
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      external: EXTERNAL,
-      alias: { sharp: './src/stubs/sharp.js' },
-      plugins: [stripOrtWeb],
-      // Not minified: stack traces in bug reports stay readable; zipped, it costs well under 1 MB.
-      minify: false,
-      sourcemap: false,
-      legalComments: 'none',
-      metafile: true,
-      logLevel: 'warning',
-    });
+    const result = await esbuild.build(optionsFor(entry));
     const inputs = Object.keys(result.metafile.inputs);
     checkInputs(entry, inputs);
     for (const f of inputs) {
@@ -137,6 +164,7 @@ async function main() {
   }
   for (const name of SHIPPED_NODE_MODULES) packages.set(`node_modules/${name}`, undefined);
   writeLicences(packages);
+  if (process.argv.includes('--watch')) await watch();
 }
 
 main().catch((err) => {
