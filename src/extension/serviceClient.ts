@@ -199,6 +199,14 @@ export class ServiceClient implements vscode.Disposable {
     this.ready.catch((err) => this.log.error(`restart failed: ${(err as Error).message}`));
   }
 
+  private explain(err: unknown): unknown {
+    if (err instanceof vscode.CancellationError) return err;
+    if (this.cannotRun(err)) return new ServiceUnavailableError(vscode.l10n.t('Semantic Notes cannot start: {0}', err.message));
+    if (err instanceof ResponseError && err.code === RpcErrorCodes.PendingResponseRejected) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
+    if (err instanceof Error && /connection (is|got) (closed|disposed)/i.test(err.message)) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
+    return err;
+  }
+
   /**
    * True when the service answered that it cannot run on this machine (a package for another
    * platform): the first time, the user is told why, once. Restarting would not help.
@@ -213,14 +221,6 @@ export class ServiceClient implements vscode.Disposable {
       void vscode.window.showErrorMessage(message, show).then((c) => c === show && this.log.show());
     }
     return true;
-  }
-
-  private explain(err: unknown): unknown {
-    if (err instanceof vscode.CancellationError) return err;
-    if (this.cannotRun(err)) return new ServiceUnavailableError(vscode.l10n.t('Semantic Notes cannot start: {0}', err.message));
-    if (err instanceof ResponseError && err.code === RpcErrorCodes.PendingResponseRejected) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
-    if (err instanceof Error && /connection (is|got) (closed|disposed)/i.test(err.message)) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
-    return err;
   }
 
   private setState(s: ServiceState): void {
