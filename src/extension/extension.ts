@@ -48,7 +48,7 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   const activatedAt = Date.now();
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('Semantic Notes', { log: true });
-  const service = (client = new ServiceClient(path.join(ctx.extensionPath, 'out', 'src', 'service', 'main.js'), log));
+  const service = (client = new ServiceClient(path.join(ctx.extensionPath, 'dist', 'service.js'), log));
   const models = new ModelStatus(service);
   const index = new WorkspaceIndex(ctx, service, models, log);
   const watcher = new NoteWatcher((changes, resync) => index.applyChanges(changes, resync));

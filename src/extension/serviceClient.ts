@@ -15,7 +15,7 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
-import { Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
+import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
 
 /** Sends one typed request on a given connection (what the initializer gets). */
 export type Send = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
@@ -44,6 +44,8 @@ export class ServiceClient implements vscode.Disposable {
   private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private stateValue: ServiceState = 'stopped';
+  /** Shown once: the service cannot run here (a native module does not load). */
+  private cannotRunShown = false;
 
   private readonly emitters = {
     progress: new vscode.EventEmitter<ProgressEvent>(),
@@ -163,7 +165,7 @@ export class ServiceClient implements vscode.Disposable {
         await this.initializer(send);
       } catch (err) {
         // Requests still go through; each reports its own error (the log says why).
-        this.log.error(`could not initialise the service: ${(err as Error).message}`);
+        if (!this.cannotRun(err)) this.log.error(`could not initialise the service: ${(err as Error).message}`);
       }
     }
     if (this.child === child) {
@@ -199,9 +201,26 @@ export class ServiceClient implements vscode.Disposable {
 
   private explain(err: unknown): unknown {
     if (err instanceof vscode.CancellationError) return err;
+    if (this.cannotRun(err)) return new ServiceUnavailableError(vscode.l10n.t('Semantic Notes cannot start: {0}', err.message));
     if (err instanceof ResponseError && err.code === RpcErrorCodes.PendingResponseRejected) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
     if (err instanceof Error && /connection (is|got) (closed|disposed)/i.test(err.message)) return new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service stopped; it is restarting. Try again in a moment.'));
     return err;
+  }
+
+  /**
+   * True when the service answered that it cannot run on this machine (a package for another
+   * platform): the first time, the user is told why, once. Restarting would not help.
+   */
+  private cannotRun(err: unknown): err is ResponseError<unknown> {
+    if (!(err instanceof ResponseError) || err.code !== ErrorCodes.cannotRun) return false;
+    if (!this.cannotRunShown) {
+      this.cannotRunShown = true;
+      const message = vscode.l10n.t('Semantic Notes cannot start: {0}', err.message);
+      this.log.error(message);
+      const show = vscode.l10n.t('Show Log');
+      void vscode.window.showErrorMessage(message, show).then((c) => c === show && this.log.show());
+    }
+    return true;
   }
 
   private setState(s: ServiceState): void {

@@ -212,4 +212,6 @@ export const ErrorCodes = {
   modelMissing: -32001,
   badInput: -32002,
   folderUnknown: -32003,
+  /** A native module does not load (a package for another platform): every request fails so, with one sentence saying why. */
+  cannotRun: -32004,
 } as const;

@@ -17,8 +17,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export function startService(env: NodeJS.ProcessEnv = {}): RunningService {
-  const child = fork(path.join(repoRoot, 'out', 'src', 'service', 'main.js'), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+/** `entry`: the compiled service by default; the packaging tests pass the bundle (dist/service.js). */
+export function startService(env: NodeJS.ProcessEnv = {}, entry = path.join(repoRoot, 'out', 'src', 'service', 'main.js')): RunningService {
+  const child = fork(entry, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const svc: RunningService = {
     conn,

@@ -1,6 +1,9 @@
 // Runs against the extension installed from the packaged .vsix (no development path): it must
-// activate, index the workspace with its bundled runtime and answer a search.
+// activate, start its bundled service from the extensions folder, index the workspace with the
+// runtime shipped in the package and answer a search.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SemanticNotesApi } from '../../../src/extension/extension';
 import type { FolderHit } from '../../../src/protocol/protocol';
@@ -17,5 +20,10 @@ describe('the installed .vsix', () => {
     const [s] = await api.index.status();
     assert.equal(s.model, 'semantic-notes/static-en');
     assert.equal(s.vectors, s.chunks);
+    // The service that answered is the package's bundle, not a build in the checkout.
+    const pid = api.service.pid;
+    assert.ok(pid, 'service running');
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(argv.includes(path.join(ext.extensionPath, 'dist', 'service.js')), argv.join(' '));
   });
 });

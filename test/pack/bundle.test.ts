@@ -1,0 +1,105 @@
+// The bundles the .vsix ships (dist/, from scripts/bundle.js via `npm run build`): the service
+// bundle serves the real protocol with the real runtime and models, holds one transformers.js and
+// no image or browser runtime, and when a native module cannot load it says so in one sentence,
+// to every request, without crashing (a crash would make the editor restart it in a loop).
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { ErrorCodes, Requests, type FolderHit, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
+import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
+import { serviceConfig, startService } from '../helpers/service';
+
+const dist = path.join(repoRoot, 'dist');
+const read = (f: string) => fs.readFileSync(path.join(dist, f), 'utf8');
+/** A class defined once in transformers.js' own source: one definition = one copy. */
+const TRANSFORMERS_MARK = /\bvar TensorOpRegistry = class\b/g;
+
+test('bundles: one transformers.js in the service, none in the extension; sharp stubbed; onnxruntime-web cut out', () => {
+  const service = read('service.js');
+  const extension = read('extension.js');
+  assert.equal(service.match(TRANSFORMERS_MARK)?.length, 1, 'service.js holds transformers.js once');
+  assert.equal(extension.match(TRANSFORMERS_MARK), null, 'the extension host never loads transformers.js');
+  assert.doesNotMatch(service, /require\("sharp"\)/, 'sharp is not required at run time');
+  assert.match(service, /image processing \(sharp\) is not included/, 'the stub stands in for it');
+  assert.doesNotMatch(service, /__export\(ort_webgpu_bundle_min_exports/, 'onnxruntime-web is not inlined');
+  // The native modules stay external: loaded from node_modules beside the bundle.
+  assert.match(service, /require\("hnswlib-node"\)/);
+  assert.match(service, /requireFromHere\("onnxruntime-node"\)/);
+  assert.match(read('THIRD_PARTY_LICENSES.txt'), /@huggingface\/transformers@[\d.]+ — Apache-2\.0/);
+});
+
+test('the bundled service indexes the example notes and answers a hybrid search', { timeout: 120_000 }, async () => {
+  const svc = startService({}, path.join(dist, 'service.js'));
+  try {
+    const { embedding } = (await svc.conn.sendRequest(Requests.configure.method, serviceConfig({ modelsDir: modelsDir() }))) as { embedding: ModelState };
+    assert.equal(embedding.state, 'ready', JSON.stringify(embedding));
+    const folderId = 'file:///notes';
+    await svc.conn.sendRequest(Requests.openFolder.method, { id: folderId, root: path.join(repoRoot, 'examples', 'notes'), storeDir: tmpDir('sn-bundle-store-') });
+    await svc.conn.sendRequest(Requests.sync.method, { folderId });
+    const hits = (await svc.conn.sendRequest(Requests.search.method, { query: 'undo the last git commit', mode: 'hybrid', rerank: false, k: 3 })) as FolderHit[];
+    assert.equal(hits[0]?.path, 'dev/git.md');
+    const [status] = (await svc.conn.sendRequest(Requests.status.method)) as FolderStatus[];
+    assert.equal(status.model, 'semantic-notes/static-en');
+    assert.equal(status.vectors, status.chunks, 'every passage embedded by the bundled runtime');
+    assert.equal(svc.exited, null);
+  } finally {
+    await svc.stop();
+  }
+});
+
+/**
+ * An installed extension's layout (dist/service.js beside node_modules) where `broken` lacks its
+ * binary: the other native modules are linked from this checkout.
+ */
+function installWithout(broken: 'onnxruntime-node' | 'hnswlib-node'): string {
+  const ext = tmpDir('sn-broken-ext-');
+  fs.mkdirSync(path.join(ext, 'dist'));
+  fs.copyFileSync(path.join(dist, 'service.js'), path.join(ext, 'dist', 'service.js'));
+  const nm = path.join(ext, 'node_modules');
+  fs.mkdirSync(nm);
+  for (const name of ['onnxruntime-node', 'onnxruntime-common', 'hnswlib-node', 'bindings', 'file-uri-to-path']) {
+    const from = path.join(repoRoot, 'node_modules', name);
+    if (name !== broken) {
+      fs.symlinkSync(from, path.join(nm, name), 'dir');
+      continue;
+    }
+    // Its JavaScript and package.json, without the compiled part: a package for another platform.
+    fs.mkdirSync(path.join(nm, name));
+    fs.copyFileSync(path.join(from, 'package.json'), path.join(nm, name, 'package.json'));
+    const js = name === 'onnxruntime-node' ? 'dist' : 'lib';
+    fs.cpSync(path.join(from, js), path.join(nm, name, js), { recursive: true });
+  }
+  return path.join(ext, 'dist', 'service.js');
+}
+
+for (const broken of ['onnxruntime-node', 'hnswlib-node'] as const) {
+  test(`a package whose ${broken} cannot load: every request answers one sentence naming it; no crash, no stack trace`, { timeout: 60_000 }, async () => {
+    const svc = startService({}, installWithout(broken));
+    let stderr = '';
+    svc.child.stderr!.on('data', (d) => (stderr += String(d)));
+    try {
+      const says = new RegExp(`^its native module ${broken} does not load on ${process.platform}-${process.arch} \\(.+\\)\\. Install the Semantic Notes package built for ${process.platform}-${process.arch}\\.$`);
+      for (const ask of [() => svc.conn.sendRequest(Requests.configure.method, serviceConfig({ modelsDir: modelsDir() })), () => svc.conn.sendRequest(Requests.status.method)]) {
+        const err = (await ask().then(
+          () => assert.fail('the request should fail'),
+          (e: unknown) => e,
+        )) as ResponseError<unknown>;
+        assert.ok(err instanceof ResponseError, String(err));
+        assert.equal(err.code, ErrorCodes.cannotRun);
+        assert.match(err.message, says);
+      }
+      assert.equal(svc.exited, null, 'the service stays up: exiting would only make the editor restart it');
+      const lines = stderr.trim().split('\n');
+      assert.equal(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+      assert.match(lines[0], says);
+      console.log(`[native] ${lines[0]}`);
+    } finally {
+      await svc.stop();
+    }
+    // (asserted null above, so read it afresh: stop() has changed it since)
+    const exited = svc.exited as { code: number | null } | null;
+    assert.equal(exited?.code, 0, 'it exits when the editor disconnects');
+  });
+}
