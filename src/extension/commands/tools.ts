@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { Requests, type FolderHit, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { Queries } from '../queries';
+import { barAndLabel, relevanceOfHits } from '../relevanceText';
 import { hitTitle, locate } from '../results';
 import type { ServiceClient } from '../serviceClient';
 import { uiSettings } from '../settings';
@@ -40,8 +41,9 @@ export class ToolCommands {
     }
     hits = hits.slice(0, k);
     if (interactive) {
+      const relevance = relevanceOfHits(hits);
       const pick = await vscode.window.showQuickPick(
-        hits.map((h) => ({ label: `$(note) ${hitTitle(h)}`, description: `${h.path}:${h.startLine} · ${h.score.toFixed(3)}`, detail: h.snippet, h })),
+        hits.map((h, i) => ({ label: `$(note) ${hitTitle(h)}`, description: `${barAndLabel(relevance[i])} · ${h.path}:${h.startLine}`, detail: h.snippet, h })),
         { title: vscode.l10n.t('Notes similar to the selection'), matchOnDescription: true, matchOnDetail: true, placeHolder: hits.length ? undefined : vscode.l10n.t('No results.') },
       );
       if (pick) await this.queries.results.open(pick.h);
