@@ -8,7 +8,7 @@ import { barAndLabel, relevanceOfHits } from '../relevanceText';
 import { hitTitle, locate } from '../results';
 import type { ServiceClient } from '../serviceClient';
 import { uiSettings } from '../settings';
-import { MaskPanel } from '../webviews/maskPanel';
+import { MaskPanel, type DownloadFillMask } from '../webviews/maskPanel';
 import { MatrixPanel, METRICS, POOLINGS, sentencesFrom } from '../webviews/matrixPanel';
 
 export interface CompareResult {
@@ -20,7 +20,7 @@ export interface CompareResult {
 }
 
 export class ToolCommands {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly queries: Queries) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly queries: Queries, private readonly downloadFillMask: DownloadFillMask) {}
 
   /** Passages like the selected text (or `text`); interactive use shows them in a quick pick. */
   async findSimilar(text?: unknown): Promise<FolderHit[]> {
@@ -102,7 +102,7 @@ export class ToolCommands {
 
   /** Opens the masked-word panel for `text`, or for the word under the cursor. */
   async mask(text?: unknown): Promise<unknown> {
-    const panel = MaskPanel.show(this.extensionUri, this.service);
+    const panel = MaskPanel.show(this.extensionUri, this.service, this.downloadFillMask);
     if (typeof text === 'string') return panel.predict(text);
     const editor = vscode.window.activeTextEditor;
     if (editor) return panel.fromEditor(editor).catch(() => []);
