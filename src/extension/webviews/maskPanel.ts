@@ -156,8 +156,8 @@ export class MaskPanel implements vscode.Disposable {
     return true;
   }
 
-  nextRender(): Promise<RenderReport> {
-    return this.channel.nextRender();
+  nextRender(timeoutMs?: number): Promise<RenderReport> {
+    return this.channel.nextRender(timeoutMs);
   }
 
   private async onMessage(m: unknown): Promise<void> {
