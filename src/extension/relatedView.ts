@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { FolderHit } from '../protocol/protocol';
 import { paragraphStart, type Queries } from './queries';
-import type { Relevance } from './relevance';
-import { barAndLabel, relevanceOfHits, relevanceTooltip } from './relevanceText';
+import { textBar, type Relevance } from './relevance';
+import { relevanceOfHits, relevanceTooltip } from './relevanceText';
 import { hitTitle, locate } from './results';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -55,7 +55,8 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
   getTreeItem(h: FolderHit): vscode.TreeItem {
     const item = new vscode.TreeItem(hitTitle(h), vscode.TreeItemCollapsibleState.None);
     const r = this.relevance.get(h) ?? { level: 1, ratio: 0 };
-    item.description = `${barAndLabel(r)} · ${h.path}:${h.startLine}`;
+    // The bar alone (its word is in the tooltip): the row is narrow and the heading comes first.
+    item.description = `${textBar(r.level)} ${h.path}:${h.startLine}`;
     // appendText escapes: note text in the tooltip stays text.
     item.tooltip = new vscode.MarkdownString().appendText(`${h.path}:${h.startLine} — ${relevanceTooltip(r, h.score)}\n\n${h.snippet}`);
     item.iconPath = new vscode.ThemeIcon('note');
