@@ -122,7 +122,8 @@
     m.hits.forEach((/** @type {any} */ h, /** @type {number} */ i) => {
       const li = el('li', 'hit'); li.tabIndex = -1; li.setAttribute('role', 'option');
       const head = el('div', 'heading'); head.append(marked(String(h.heading || h.path), h.headingMarks));
-      const place = el('span', 'path', `${h.path}:${h.startLine}`); place.title = place.textContent || '';
+      // Cut at the start when narrow ("…/sourdough.md:20"): the file name and line matter most.
+      const place = el('span', 'path'); place.append(el('bdi', '', `${h.path}:${h.startLine}`)); place.title = place.textContent || '';
       const where = el('div', 'where'); where.append(relevance(Number(h.level), String(h.label), String(h.tip)), place);
       const snip = el('div', 'snippet'); snip.append(marked(String(h.snippet), h.snippetMarks));
       li.append(head, where, snip);
