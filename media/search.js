@@ -53,20 +53,54 @@
     }
   });
 
-  /** Query words highlighted with <mark> elements built node by node. @param {string} text @param {string} query */
-  function highlighted(text, query) {
+  /**
+   * Text with <mark>s at the given [start, end) ranges (whole words, chosen by the extension),
+   * built node by node. @param {string} text @param {unknown} ranges
+   */
+  function marked(text, ranges) {
     const frag = document.createDocumentFragment();
-    const words = query.toLowerCase().split(/[\s\p{P}]+/u).filter((w) => w.length > 1);
-    const lower = text.toLowerCase();
     let i = 0;
-    while (i < text.length) {
-      let best = -1, len = 0;
-      for (const w of words) { const j = lower.indexOf(w, i); if (j >= 0 && (best < 0 || j < best || (j === best && w.length > len))) { best = j; len = w.length; } }
-      if (best < 0) { frag.append(document.createTextNode(text.slice(i))); break; }
-      frag.append(document.createTextNode(text.slice(i, best)), el('mark', '', text.slice(best, best + len)));
-      i = best + len;
+    for (const r of Array.isArray(ranges) ? ranges : []) {
+      const a = Number(r && r[0]), b = Number(r && r[1]);
+      if (!Number.isInteger(a) || !Number.isInteger(b) || a < i || b <= a || b > text.length) continue;
+      frag.append(document.createTextNode(text.slice(i, a)), el('mark', '', text.slice(a, b)));
+      i = b;
     }
+    frag.append(document.createTextNode(text.slice(i)));
     return frag;
+  }
+
+  /** A five-step bar and its word; the raw score is in the tooltip. @param {number} level @param {string} label @param {string} tip */
+  function relevance(level, label, tip) {
+    const box = el('span', 'rel'); box.title = tip; box.setAttribute('role', 'img'); box.setAttribute('aria-label', `${S.relevance}: ${label}`);
+    const bar = el('span', 'relbar');
+    for (let i = 1; i <= 5; i++) bar.append(el('span', i <= level ? 'seg on' : 'seg'));
+    box.append(bar, el('span', 'rellabel', label));
+    return box;
+  }
+
+  /** What the page holds, measured in its own DOM (tests read it; users never see it). */
+  function measured() {
+    const css = getComputedStyle(document.documentElement);
+    const hits = items().map((li) => {
+      const text = (/** @type {HTMLElement} */ (li.querySelector('.snippet'))).textContent || '';
+      const marks = [...li.querySelectorAll('mark')];
+      // A mark touching a letter outside it would be part of a word.
+      const partial = marks.filter((m) => /[\p{L}\p{N}]/u.test((m.previousSibling && m.previousSibling.textContent || '').slice(-1)) || /[\p{L}\p{N}]/u.test((m.nextSibling && m.nextSibling.textContent || '').slice(0, 1))).map((m) => m.textContent);
+      const rel = /** @type {HTMLElement} */ (li.querySelector('.rel'));
+      return { marks: marks.map((m) => m.textContent), partial, snippetLength: text.length, level: rel.querySelectorAll('.seg.on').length, label: rel.textContent, tip: rel.title };
+    });
+    const mark = list.querySelector('mark');
+    const seg = list.querySelector('.seg.on');
+    const inputStyle = getComputedStyle(input);
+    return JSON.stringify({
+      hits,
+      markBackground: mark ? getComputedStyle(mark).backgroundColor : null,
+      findMatchVar: css.getPropertyValue('--vscode-editor-findMatchHighlightBackground').trim(),
+      segBackground: seg ? getComputedStyle(seg).backgroundColor : null,
+      inputBorder: `${inputStyle.borderTopWidth} ${inputStyle.borderTopStyle} ${inputStyle.borderTopColor}`,
+      inputBackground: inputStyle.backgroundColor,
+    });
   }
 
   window.addEventListener('message', (ev) => {
@@ -87,16 +121,18 @@
     if (!m.hits.length && m.query) list.append(el('li', 'muted', S.none));
     m.hits.forEach((/** @type {any} */ h, /** @type {number} */ i) => {
       const li = el('li', 'hit'); li.tabIndex = -1; li.setAttribute('role', 'option');
-      const head = el('div', 'heading', String(h.heading || h.path));
-      const where = el('div', 'path', `${h.path}:${h.startLine} · ${Number(h.score).toFixed(3)}`);
-      const snip = el('div', 'snippet'); snip.append(highlighted(String(h.snippet), String(m.query)));
+      const head = el('div', 'heading'); head.append(marked(String(h.heading || h.path), h.headingMarks));
+      // Cut at the start when narrow ("…/sourdough.md:20"): the file name and line matter most.
+      const place = el('span', 'path'); place.append(el('bdi', '', `${h.path}:${h.startLine}`)); place.title = place.textContent || '';
+      const where = el('div', 'where'); where.append(relevance(Number(h.level), String(h.label), String(h.tip)), place);
+      const snip = el('div', 'snippet'); snip.append(marked(String(h.snippet), h.snippetMarks));
       li.append(head, where, snip);
       li.addEventListener('click', () => { setActive(i); open(i); });
       list.append(li);
     });
     // Tell the extension what was rendered: the tests check that no note text became markup.
     const injected = list.querySelectorAll('script, img, iframe, object, embed, a, style, link, svg, form, input, textarea').length;
-    vscode.postMessage({ type: 'rendered', injected, text: (list.textContent || '').slice(0, 20000) });
+    vscode.postMessage({ type: 'rendered', injected, text: (list.textContent || '').slice(0, 20000), detail: measured().slice(0, 50000) });
   });
   vscode.postMessage({ type: 'ready' });
   if (state.query) send(0);

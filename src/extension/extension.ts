@@ -60,7 +60,7 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   const hover = new RelatedHoverProvider(service, index, queries);
   const coverage = new CoverageReport(index);
   const modelCommands = new ModelCommands(ctx, service, index, models, log);
-  const tools = new ToolCommands(ctx.extensionUri, service, queries);
+  const tools = new ToolCommands(ctx.extensionUri, service, queries, () => modelCommands.download(['fill-mask']));
   let searchPick: SearchPickState | undefined;
 
   ctx.subscriptions.push(log, service, models, index, watcher, statusBar, related, searchView, hover, coverage);

@@ -1,10 +1,14 @@
 // Hover hints in markdown: the three passages elsewhere most related to the paragraph or heading
-// under the mouse, with their similarity, as links that open them. The service answers from the
-// vectors already in the index; the request is cancelled with the hover; answers are cached per
-// document version and paragraph; nothing is asked while a folder is being indexed.
+// under the mouse, each with how related it is next to the best one (a bar and a word; the raw
+// score in the link's tooltip), as links that open them. The service returns only passages that
+// stand out from the folder's typical similarity, so no raw threshold is applied here (one number
+// could not mean the same across models); when none stands out the hover says so. The service
+// answers from the vectors already in the index; the request is cancelled with the hover; answers
+// are cached per document version and paragraph; nothing is asked while a folder is being indexed.
 import * as vscode from 'vscode';
 import type { FolderHit } from '../protocol/protocol';
 import { paragraphStart, type Queries } from './queries';
+import { barAndLabel, relevanceOfHits, relevanceTooltip } from './relevanceText';
 import { hitTitle, locate, openCommandUri } from './results';
 import type { ServiceClient } from './serviceClient';
 import { uiSettings } from './settings';
@@ -39,9 +43,7 @@ export class RelatedHoverProvider implements vscode.HoverProvider, vscode.Dispos
       if (this.cache.size >= MAX_CACHE) this.cache.clear();
       this.cache.set(key, hits);
     }
-    const shown = hits.filter((h) => h.score >= ui.hoverThreshold).slice(0, SHOWN);
-    if (!shown.length) return null;
-    return new vscode.Hover(hoverMarkdown(shown));
+    return new vscode.Hover(hoverMarkdown(hits.slice(0, SHOWN)));
   }
 
   dispose(): void {
@@ -55,12 +57,17 @@ export function hoverMarkdown(hits: FolderHit[]): vscode.MarkdownString {
   md.isTrusted = { enabledCommands: ['semanticNotes.openResult'] };
   md.supportHtml = false;
   md.appendMarkdown(`**${escapeMd(vscode.l10n.t('Related notes'))}**\n\n`);
-  for (const h of hits) {
-    md.appendMarkdown(`- [${escapeMd(hitTitle(h))}](${openCommandUri(h)} "${escapeMd(`${h.path}:${h.startLine}`)}") `);
-    md.appendMarkdown(`\`${h.score.toFixed(2)}\` `);
-    md.appendText(`${h.path}:${h.startLine}`);
-    md.appendMarkdown('\n');
+  if (!hits.length) {
+    md.appendMarkdown(`*${escapeMd(vscode.l10n.t('No passage stands out as related to this one.'))}*\n`);
+    return md;
   }
+  const relevance = relevanceOfHits(hits);
+  hits.forEach((h, i) => {
+    const tip = `${h.path}:${h.startLine} — ${relevanceTooltip(relevance[i], h.score)}`;
+    md.appendMarkdown(`- [${escapeMd(hitTitle(h))}](${openCommandUri(h)} "${escapeMd(tip)}") `);
+    md.appendText(`${barAndLabel(relevance[i])} · ${h.path}:${h.startLine}`);
+    md.appendMarkdown('\n');
+  });
   return md;
 }
 

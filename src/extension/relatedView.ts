@@ -1,9 +1,14 @@
 // "Related Notes": the passages of other notes nearest to the paragraph under the cursor (or to
 // the whole note when the cursor is before any passage), following the active editor and the
-// cursor with a debounce so typing and moving never wait on it.
+// cursor with a debounce so typing and moving never wait on it. Each row shows how related it is
+// next to the best row (a bar and a word, before the path so a long path cannot hide it); the raw
+// score is in the tooltip. The service returns only passages that stand out from the folder's
+// typical similarity, so an empty list says so instead of showing weak rows.
 import * as vscode from 'vscode';
 import type { FolderHit } from '../protocol/protocol';
 import { paragraphStart, type Queries } from './queries';
+import { textBar, type Relevance } from './relevance';
+import { relevanceOfHits, relevanceTooltip } from './relevanceText';
 import { hitTitle, locate } from './results';
 import type { WorkspaceIndex } from './workspaceIndex';
 
@@ -13,6 +18,7 @@ const COUNT = 10;
 export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vscode.Disposable {
   static readonly viewId = 'semanticNotes.relatedView';
   private items: FolderHit[] = [];
+  private relevance = new Map<FolderHit, Relevance>();
   private timer: NodeJS.Timeout | undefined;
   private cts: vscode.CancellationTokenSource | undefined;
   private lastKey = '';
@@ -48,9 +54,11 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
 
   getTreeItem(h: FolderHit): vscode.TreeItem {
     const item = new vscode.TreeItem(hitTitle(h), vscode.TreeItemCollapsibleState.None);
-    item.description = `${h.path}:${h.startLine} · ${h.score.toFixed(2)}`;
+    const r = this.relevance.get(h) ?? { level: 1, ratio: 0 };
+    // The bar alone (its word is in the tooltip): the row is narrow and the heading comes first.
+    item.description = `${textBar(r.level)} ${h.path}:${h.startLine}`;
     // appendText escapes: note text in the tooltip stays text.
-    item.tooltip = new vscode.MarkdownString().appendText(`${h.path}:${h.startLine}\n\n${h.snippet}`);
+    item.tooltip = new vscode.MarkdownString().appendText(`${h.path}:${h.startLine} — ${relevanceTooltip(r, h.score)}\n\n${h.snippet}`);
     item.iconPath = new vscode.ThemeIcon('note');
     item.command = { command: 'semanticNotes.openResult', title: vscode.l10n.t('Open'), arguments: [h] };
     return item;
@@ -84,10 +92,13 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
     const cts = (this.cts = new vscode.CancellationTokenSource());
     try {
       const anchor = doc.lineAt(line).text.trim() ? line : undefined;
-      this.items = await this.queries.relatedToDocument(doc, anchor, COUNT, cts.token);
+      const items = await this.queries.relatedToDocument(doc, anchor, COUNT, cts.token);
+      const relevance = relevanceOfHits(items);
+      this.items = items;
+      this.relevance = new Map(items.map((h, i) => [h, relevance[i]]));
       const name = vscode.workspace.asRelativePath(doc.uri, false);
       this.view.description = anchor === undefined ? name : `${name}:${line + 1}`;
-      this.view.message = this.items.length ? undefined : vscode.l10n.t('No related passages found yet.');
+      this.view.message = this.items.length ? undefined : vscode.l10n.t('No passage stands out as related to this one.');
       this.emitter.fire();
     } catch (err) {
       if (!(err instanceof vscode.CancellationError)) this.lastKey = '';
@@ -102,6 +113,7 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
     this.view.message = vscode.l10n.t('Open a markdown note to see related passages from your other notes.');
     if (!this.items.length) return;
     this.items = [];
+    this.relevance.clear();
     this.emitter.fire();
   }
 

@@ -188,15 +188,27 @@ export class ServiceClient implements vscode.Disposable {
     this.log.error(`service stopped (${why}); restarting in ${delay} ms`);
     this.setState('restarting');
     if (!this.crashReported) {
+      // A progress notification closes itself once the service runs again (a plain warning would
+      // stay on screen, saying "restarting" long after the restart). One per session: the status
+      // bar shows later restarts.
       this.crashReported = true;
-      const show = vscode.l10n.t('Show Log');
-      void vscode.window
-        .showWarningMessage(vscode.l10n.t('Semantic Notes: the background service stopped and is restarting. Your index is kept.'), show)
-        .then((c) => c === show && this.log.show());
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Semantic Notes: the background service stopped and is restarting. Your index is kept.') }, () => this.untilRunningAgain());
     }
     // Requests made meanwhile wait for the restart instead of bypassing the backoff.
     this.ready = new Promise<void>((resolve) => (this.restartTimer = setTimeout(resolve, delay))).then(() => this.launch());
     this.ready.catch((err) => this.log.error(`restart failed: ${(err as Error).message}`));
+  }
+
+  /** Settles when the service runs again, or is stopped for good. */
+  private untilRunningAgain(): Promise<void> {
+    return new Promise((resolve) => {
+      const sub = this.emitters.state.event((st) => {
+        if (st === 'running' || st === 'stopped') {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
   }
 
   private explain(err: unknown): unknown {

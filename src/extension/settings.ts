@@ -12,7 +12,6 @@ export interface UiSettings {
   rerank: boolean;
   resultCount: number;
   hoverEnabled: boolean;
-  hoverThreshold: number;
 }
 
 /** How a settings change reaches the service. */
@@ -47,13 +46,11 @@ export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
 export function uiSettings(): UiSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
   const mode = c.get<string>('search.defaultMode') as SearchMode;
-  const threshold = Number(c.get<number>('hover.threshold'));
   return {
     defaultMode: MODES.includes(mode) ? mode : 'hybrid',
     rerank: c.get<boolean>('search.rerank') ?? false,
     resultCount: Math.min(100, Math.max(1, Math.round(Number(c.get<number>('search.resultCount')) || 20))),
     hoverEnabled: c.get<boolean>('hover.enabled') ?? true,
-    hoverThreshold: Number.isFinite(threshold) ? threshold : 0.5,
   };
 }
 

@@ -1,5 +1,6 @@
-// The status bar item: "$(sync~spin) Indexing 120/3,400" while indexing, then "$(search) 3,400
-// notes", with a tooltip per folder and the model in use; a warning while the service restarts.
+// The status bar item: "$(sync~spin) Indexing 3% (120/3,400)" while indexing, then "$(search) 3,400
+// notes" ("3,400 notes · keywords only" while no embedding model works, so nobody expects search by
+// meaning), with a tooltip per folder and the model in use; a warning while the service restarts.
 import * as vscode from 'vscode';
 import type { FolderStatus } from '../protocol/protocol';
 import type { ModelStatus } from './modelStatus';
@@ -57,10 +58,12 @@ export class IndexStatusBar implements vscode.Disposable {
       this.item.text = `$(warning) ${vscode.l10n.t('Semantic Notes: restarting')}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (activity) {
-      this.item.text = activity.total ? `$(sync~spin) ${vscode.l10n.t('Indexing {0}/{1}', fmt(activity.done), fmt(activity.total))}` : `$(sync~spin) ${vscode.l10n.t('Scanning notes…')}`;
+      this.item.text = activity.total ? `$(sync~spin) ${vscode.l10n.t('Indexing {0}% ({1}/{2})', percent(activity.done, activity.total), fmt(activity.done), fmt(activity.total))}` : `$(sync~spin) ${vscode.l10n.t('Scanning notes…')}`;
       this.item.backgroundColor = undefined;
     } else {
-      this.item.text = `$(search) ${files === 1 ? vscode.l10n.t('1 note') : vscode.l10n.t('{0} notes', fmt(files))}`;
+      const count = files === 1 ? vscode.l10n.t('1 note') : vscode.l10n.t('{0} notes', fmt(files));
+      const keywordsOnly = this.models.embedding !== null && !this.models.semanticReady && this.models.embedding.state !== 'loading';
+      this.item.text = keywordsOnly ? `$(search) ${count} · ${vscode.l10n.t('keywords only')}` : `$(search) ${count}`;
       this.item.backgroundColor = undefined;
     }
     const lines = this.folders.map((f) => `${f.root}: ${vscode.l10n.t('{0} notes, {1} passages, {2} skipped', fmt(f.files), fmt(f.chunks), fmt(f.skipped))}`);
@@ -75,4 +78,10 @@ export class IndexStatusBar implements vscode.Disposable {
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** Whole percent done, never 100 before the end (99.6% is not finished). */
+export function percent(done: number, total: number): number {
+  if (!(total > 0)) return 0;
+  return done >= total ? 100 : Math.min(99, Math.floor((done / total) * 100));
 }

@@ -8,6 +8,7 @@ import { Requests, type FileChanges, type FolderSpec, type FolderStatus, type In
 import type { ModelStatus } from './modelStatus';
 import type { Send, ServiceClient } from './serviceClient';
 import { configImpact, serviceConfig } from './settings';
+import { percent } from './statusBar';
 
 export interface Activity {
   /** Files done and to do across the folders being indexed (0/0 while scanning). */
@@ -191,7 +192,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       const sub = this.service.onProgress((e) => {
         if (e.folderId !== folderId || e.phase !== 'index' || !e.total) return;
         const pct = (e.done / e.total) * 100;
-        progress.report({ increment: pct - last, message: `${e.done.toLocaleString()}/${e.total.toLocaleString()}` });
+        progress.report({ increment: pct - last, message: vscode.l10n.t('{0}% — {1} of {2} notes', percent(e.done, e.total), e.done.toLocaleString(), e.total.toLocaleString()) });
         last = pct;
       });
       try {

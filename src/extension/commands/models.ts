@@ -26,9 +26,10 @@ export class ModelCommands {
     const e = this.models.embedding;
     if (e?.state !== 'missing' || this.offered.has(e.id) || this.ctx.globalState.get<string>(KEYWORD_ONLY_KEY) === e.id) return;
     this.offered.add(e.id);
+    // Short labels: a notification has room for three buttons of about 12 characters each.
     const download = vscode.l10n.t('Download');
-    const folder = vscode.l10n.t('Choose Models Folder');
-    const keywordOnly = vscode.l10n.t('Use Keyword Search Only');
+    const folder = vscode.l10n.t('Choose Folder');
+    const keywordOnly = vscode.l10n.t('Keywords Only');
     const pick = await vscode.window.showInformationMessage(
       vscode.l10n.t('Semantic Notes found no local copy of the embedding model {0}. Keyword search works now. Download the model to search by meaning, or choose a folder that has it?', e.id),
       download,
@@ -66,7 +67,7 @@ export class ModelCommands {
         this.models.setEmbedding(r.embedding);
         if (kinds.includes('cross-encoder')) this.models.resetRerank();
         if (kinds.includes('embedding')) void this.index.reindexWithNewModel();
-        void vscode.window.showInformationMessage(vscode.l10n.t('Models ready. Notes are indexed with {0}.', r.embedding.id));
+        void vscode.window.showInformationMessage(kinds.includes('embedding') ? vscode.l10n.t('Models ready. Notes are indexed with {0}.', r.embedding.id) : vscode.l10n.t('Models ready.'));
         return true;
       } catch (err) {
         if (err instanceof vscode.CancellationError) {

@@ -1,11 +1,13 @@
 // "Search Notes": a quick pick whose results follow the query as it is typed (debounced ~200 ms,
 // the previous request cancelled), with buttons switching the ranking mode and rerank. Each item
-// shows the heading breadcrumb, the file and line with the score, and the snippet; Enter opens
+// shows the heading breadcrumb, how relevant it is next to the best hit (a bar and a word; the raw
+// score is in the tooltip of the item's button), the file and line, and the snippet; Enter opens
 // the note at the passage.
 import * as vscode from 'vscode';
 import type { FolderHit, SearchMode } from '../../protocol/protocol';
 import type { ModelStatus } from '../modelStatus';
 import type { Queries } from '../queries';
+import { barAndLabel, relevanceOfHits, relevanceTooltip } from '../relevanceText';
 import { hitTitle } from '../results';
 import { uiSettings } from '../settings';
 
@@ -105,16 +107,19 @@ export function showSearchQuickPick(queries: Queries, models: ModelStatus, initi
           const items: HitItem[] = [];
           if (notice) items.push({ label: `$(info) ${notice}`, alwaysShow: true });
           if (!hits.length) items.push({ label: vscode.l10n.t('No results.'), alwaysShow: true });
-          for (const h of hits) {
+          const relevance = relevanceOfHits(hits);
+          hits.forEach((h, i) => {
             items.push({
               label: `$(note) ${hitTitle(h)}`,
-              description: `${h.path}:${h.startLine} · ${h.score.toFixed(3)}`,
+              // Relevance first: a long path is cut at the end, never the bar.
+              description: `${barAndLabel(relevance[i])} · ${h.path}:${h.startLine}`,
               detail: h.snippet,
+              buttons: [{ iconPath: new vscode.ThemeIcon('split-horizontal'), tooltip: `${relevanceTooltip(relevance[i], h.score)} — ${vscode.l10n.t('click to open to the side')}` }],
               // The quick pick's own fuzzy filter must not hide results found by meaning.
               alwaysShow: true,
               hit: h,
             });
-          }
+          });
           qp.items = items;
           if (hits.length) qp.activeItems = [items.find((i) => i.hit)!];
         } catch (err) {
@@ -130,6 +135,8 @@ export function showSearchQuickPick(queries: Queries, models: ModelStatus, initi
   refreshButtons();
   qp.onDidChangeValue(() => run());
   qp.onDidTriggerButton((b) => (b === qp.buttons[0] ? state.toggleMode() : state.toggleRerank()));
+  // The item's button carries the raw score in its tooltip; a click opens the passage beside.
+  qp.onDidTriggerItemButton((e) => e.item.hit && void queries.results.open(e.item.hit, { viewColumn: vscode.ViewColumn.Beside, preview: true }));
   qp.onDidAccept(() => {
     const hit = qp.selectedItems[0]?.hit ?? qp.activeItems[0]?.hit;
     if (!hit) return;

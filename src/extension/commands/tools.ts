@@ -4,10 +4,11 @@
 import * as vscode from 'vscode';
 import { Requests, type FolderHit, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { Queries } from '../queries';
+import { barAndLabel, relevanceOfHits } from '../relevanceText';
 import { hitTitle, locate } from '../results';
 import type { ServiceClient } from '../serviceClient';
 import { uiSettings } from '../settings';
-import { MaskPanel } from '../webviews/maskPanel';
+import { MaskPanel, type DownloadFillMask } from '../webviews/maskPanel';
 import { MatrixPanel, METRICS, POOLINGS, sentencesFrom } from '../webviews/matrixPanel';
 
 export interface CompareResult {
@@ -19,7 +20,7 @@ export interface CompareResult {
 }
 
 export class ToolCommands {
-  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly queries: Queries) {}
+  constructor(private readonly extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly queries: Queries, private readonly downloadFillMask: DownloadFillMask) {}
 
   /** Passages like the selected text (or `text`); interactive use shows them in a quick pick. */
   async findSimilar(text?: unknown): Promise<FolderHit[]> {
@@ -40,8 +41,9 @@ export class ToolCommands {
     }
     hits = hits.slice(0, k);
     if (interactive) {
+      const relevance = relevanceOfHits(hits);
       const pick = await vscode.window.showQuickPick(
-        hits.map((h) => ({ label: `$(note) ${hitTitle(h)}`, description: `${h.path}:${h.startLine} · ${h.score.toFixed(3)}`, detail: h.snippet, h })),
+        hits.map((h, i) => ({ label: `$(note) ${hitTitle(h)}`, description: `${barAndLabel(relevance[i])} · ${h.path}:${h.startLine}`, detail: h.snippet, h })),
         { title: vscode.l10n.t('Notes similar to the selection'), matchOnDescription: true, matchOnDetail: true, placeHolder: hits.length ? undefined : vscode.l10n.t('No results.') },
       );
       if (pick) await this.queries.results.open(pick.h);
@@ -100,7 +102,7 @@ export class ToolCommands {
 
   /** Opens the masked-word panel for `text`, or for the word under the cursor. */
   async mask(text?: unknown): Promise<unknown> {
-    const panel = MaskPanel.show(this.extensionUri, this.service);
+    const panel = MaskPanel.show(this.extensionUri, this.service, this.downloadFillMask);
     if (typeof text === 'string') return panel.predict(text);
     const editor = vscode.window.activeTextEditor;
     if (editor) return panel.fromEditor(editor).catch(() => []);

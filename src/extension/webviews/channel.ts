@@ -20,7 +20,7 @@ export class PageChannel implements vscode.Disposable {
       } else if (isRenderReport(m)) {
         const waiters = this.waiters;
         this.waiters = [];
-        waiters.forEach((w) => w({ injected: m.injected, text: m.text }));
+        waiters.forEach((w) => w({ injected: m.injected, text: m.text, detail: m.detail }));
       } else {
         await onMessage(m);
       }

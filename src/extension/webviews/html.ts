@@ -52,8 +52,10 @@ export interface RenderReport {
   injected: number;
   /** The rendered text of the results (first 20,000 characters). */
   text: string;
+  /** What the page measured in its own DOM (marks, computed colours), as JSON; tests read it. */
+  detail?: string;
 }
 
 export function isRenderReport(m: unknown): m is { type: 'rendered' } & RenderReport {
-  return isMessage(m, 'rendered', (x) => Number.isInteger(x.injected) && isShortString(x.text, 20_000));
+  return isMessage(m, 'rendered', (x) => Number.isInteger(x.injected) && isShortString(x.text, 20_000) && (x.detail === undefined || isShortString(x.detail, 50_000)));
 }

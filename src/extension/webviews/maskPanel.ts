@@ -1,7 +1,12 @@
 // "Masked Word Helper": a sentence with [MASK] (or the word under the cursor, masked for the user)
-// → the model's top 5 with probability bars; choosing one replaces the word in the editor.
+// → the model's top 5 with probability bars, each shown in the user's own sentence (their text and
+// casing, never the tokenizer's lowercased re-spaced decode); choosing one replaces the word in
+// the editor. The page suggests as the user types, once a whole [MASK] is there, and is never
+// sent its own text back (an echo arriving mid-typing cut the input at "[MASK"). Without a
+// fill-mask model (the service answers modelMissing) the panel says what to download and why, and
+// its Download button runs the same download as Download Models.
 import * as vscode from 'vscode';
-import { Requests, type MaskCandidate } from '../../protocol/protocol';
+import { ErrorCodes, Requests, type MaskCandidate } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
 import { isIndex, isMessage, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
@@ -11,6 +16,17 @@ const TOP = 5;
 const MAX_CHARS = 2_000;
 /** A word for masking: letters (any script, so Korean too), digits, inner apostrophes and hyphens. */
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?/u;
+
+/** Downloads the fill-mask model with progress (Download Models' flow); true when it is ready. */
+export type DownloadFillMask = () => Promise<boolean>;
+
+/** A candidate as the page shows it: the user's sentence with the word in place of the mask. */
+export interface ShownCandidate {
+  token: string;
+  score: number;
+  before: string;
+  after: string;
+}
 
 interface Target {
   uri: vscode.Uri;
@@ -27,15 +43,19 @@ export class MaskPanel implements vscode.Disposable {
   /** Where the masked word came from, so a chosen candidate can replace it. */
   private target: Target | null = null;
   lastCandidates: MaskCandidate[] = [];
+  /** The service's message while the fill-mask model is missing, else null (tests read it). */
+  missingModel: string | null = null;
+  /** The last text predicted (and its target): predicted again after a download. */
+  private last: { text: string; target: Target | null } | null = null;
   readonly html: string;
 
-  static show(extensionUri: vscode.Uri, service: ServiceClient): MaskPanel {
+  static show(extensionUri: vscode.Uri, service: ServiceClient, download: DownloadFillMask): MaskPanel {
     if (MaskPanel.current) MaskPanel.current.panel.reveal(undefined, true);
-    else MaskPanel.current = new MaskPanel(extensionUri, service);
+    else MaskPanel.current = new MaskPanel(extensionUri, service, download);
     return MaskPanel.current;
   }
 
-  private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient) {
+  private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly download: DownloadFillMask) {
     this.panel = vscode.window.createWebviewPanel('semanticNotes.mask', vscode.l10n.t('Masked Word Helper'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     this.channel = new PageChannel(this.panel.webview, (m) => this.onMessage(m));
@@ -43,6 +63,12 @@ export class MaskPanel implements vscode.Disposable {
       placeholder: vscode.l10n.t('A sentence with [MASK] where the missing word goes'),
       predict: vscode.l10n.t('Suggest'),
       needMask: vscode.l10n.t('Put [MASK] where the missing word goes.'),
+      missingTitle: vscode.l10n.t('No masked language model yet'),
+      missingWhy: vscode.l10n.t('Suggesting words needs a masked language model: {0} for English, {1} for Korean (about 110–170 MB, downloaded once into your user cache). Search and related notes do not need it.', 'Xenova/bert-base-uncased', 'Xenova/bert-base-multilingual-cased'),
+      download: vscode.l10n.t('Download'),
+      downloading: vscode.l10n.t('Downloading…'),
+      downloadFailed: vscode.l10n.t('The download did not finish. Try again, or set a models folder that has the model.'),
+      probability: vscode.l10n.t('probability'),
     });
     this.panel.onDidDispose(() => {
       this.cts?.cancel();
@@ -66,26 +92,48 @@ export class MaskPanel implements vscode.Disposable {
     return this.predict(text, target);
   }
 
-  /** Predicts the [MASK] of `text` (candidates replace `target` in its editor when given). */
-  async predict(text: string, target: Target | null = null): Promise<MaskCandidate[]> {
+  /**
+   * Predicts the [MASK] of `text` (candidates replace `target` in its editor when given). Text typed
+   * in the page (`fromPage`) is not sent back to it: the user may have typed on meanwhile.
+   */
+  async predict(text: string, target: Target | null = null, fromPage = false): Promise<MaskCandidate[]> {
     this.target = target;
+    this.last = { text, target };
     this.cts?.cancel();
     const cts = (this.cts = new vscode.CancellationTokenSource());
-    await this.channel.post({ type: 'setText', text });
+    if (!fromPage) await this.channel.post({ type: 'setText', text });
     try {
       const lists = await this.service.request(Requests.mask, { text, k: TOP }, cts.token);
       this.lastCandidates = lists[0] ?? [];
+      this.missingModel = null;
       const hint = target
         ? vscode.l10n.t('Click a word to put it in place of “{0}” in the editor.', target.word)
         : vscode.l10n.t('To replace a word in a note, run the helper with the cursor on that word.');
-      await this.channel.post({ type: 'result', candidates: this.lastCandidates, hint });
+      await this.channel.post({ type: 'result', text, candidates: shownCandidates(text, this.lastCandidates), hint });
       return this.lastCandidates;
     } catch (err) {
       if (err instanceof vscode.CancellationError) return [];
       this.lastCandidates = [];
-      await this.channel.post({ type: 'error', message: (err as Error).message });
+      if (isModelMissing(err)) {
+        this.missingModel = err.message;
+        await this.channel.post({ type: 'modelMissing', text, detail: err.message });
+        return [];
+      }
+      await this.channel.post({ type: 'error', text, message: (err as Error).message });
       throw err;
     }
+  }
+
+  /** The Download button: the fill-mask model with progress, then the last sentence again. */
+  async downloadAndRetry(): Promise<boolean> {
+    await this.channel.post({ type: 'downloading' });
+    const ok = await this.download();
+    if (!ok) {
+      await this.channel.post({ type: 'downloadFailed' });
+      return false;
+    }
+    if (this.last) await this.predict(this.last.text, this.last.target).catch(() => undefined);
+    return this.missingModel === null;
   }
 
   /** Puts candidate `i` in place of the masked word; false when there is none or the note changed. */
@@ -108,8 +156,8 @@ export class MaskPanel implements vscode.Disposable {
     return true;
   }
 
-  nextRender(): Promise<RenderReport> {
-    return this.channel.nextRender();
+  nextRender(timeoutMs?: number): Promise<RenderReport> {
+    return this.channel.nextRender(timeoutMs);
   }
 
   private async onMessage(m: unknown): Promise<void> {
@@ -118,7 +166,9 @@ export class MaskPanel implements vscode.Disposable {
         await this.channel.post({ type: 'error', message: vscode.l10n.t('Put [MASK] where the missing word goes.') });
         return;
       }
-      await this.predict(m.text).catch(() => undefined);
+      await this.predict(m.text, null, true).catch(() => undefined);
+    } else if (isMessage(m, 'download')) {
+      await this.downloadAndRetry();
     } else if (isMessage<{ type: 'apply'; index: number }>(m, 'apply', (x) => isIndex(x.index, this.lastCandidates.length))) {
       await this.apply(m.index);
     }
@@ -127,4 +177,17 @@ export class MaskPanel implements vscode.Disposable {
   dispose(): void {
     this.panel.dispose();
   }
+}
+
+/** The service's "no such model" answer (a JSON-RPC error with our application code). */
+function isModelMissing(err: unknown): err is Error {
+  return err instanceof Error && (err as { code?: unknown }).code === ErrorCodes.modelMissing;
+}
+
+/** Each candidate in the user's own sentence: their text around it, the first [MASK] filled. */
+export function shownCandidates(text: string, candidates: readonly MaskCandidate[]): ShownCandidate[] {
+  const at = text.indexOf(MASK);
+  const before = at >= 0 ? text.slice(0, at) : text;
+  const after = at >= 0 ? text.slice(at + MASK.length) : '';
+  return candidates.map((c) => ({ token: c.token, score: c.score, before, after }));
 }

@@ -1,16 +1,33 @@
 // The sidebar search view (a WebviewView): query box, mode and rerank toggles, results with
-// highlighted snippets, keyboard navigation; choosing a result opens the note at its line. The
-// page can only name a result by its position in the list it was sent, so it opens nothing else.
+// highlighted snippets (whole words, computed here: see highlight.ts), relevance bars relative to
+// the best hit (relevance.ts), keyboard navigation; choosing a result opens the note at its line.
+// The page can only name a result by its position in the list it was sent, so it opens nothing else.
 import * as vscode from 'vscode';
 import type { FolderHit, SearchMode } from '../../protocol/protocol';
 import { MODES, modeName } from '../commands/searchQuickPick';
+import { queryMatcher, type Range } from '../highlight';
 import type { ModelStatus } from '../modelStatus';
 import type { Queries } from '../queries';
+import { levelLabel, relevanceOfHits, relevanceTooltip } from '../relevanceText';
 import { uiSettings } from '../settings';
 import { PageChannel } from './channel';
 import { isIndex, isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
-type ResultsMessage = { type: 'results'; query: string; mode: SearchMode; rerank: boolean; notice: string; hits: Pick<FolderHit, 'path' | 'startLine' | 'heading' | 'score' | 'snippet'>[] };
+/** One result as the page shows it: text, where it is, how relevant, and which words to mark. */
+export interface ShownHit {
+  path: string;
+  startLine: number;
+  heading: string;
+  snippet: string;
+  /** Relevance next to the best hit, 1..5, its word, and the tooltip with the raw score. */
+  level: number;
+  label: string;
+  tip: string;
+  headingMarks: Range[];
+  snippetMarks: Range[];
+}
+
+type ResultsMessage = { type: 'results'; query: string; mode: SearchMode; rerank: boolean; notice: string; hits: ShownHit[] };
 
 export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'semanticNotes.searchView';
@@ -21,6 +38,8 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
   private cts: vscode.CancellationTokenSource | undefined;
   /** The page as last set (tests check its CSP). */
   html = '';
+  /** nextRender() calls made while no page was open: they wait for the next page's render. */
+  private pendingRenders: ((c: PageChannel) => void)[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly queries: Queries, private readonly models: ModelStatus) {}
 
@@ -35,11 +54,15 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
       rerank: vscode.l10n.t('Rerank'),
       none: vscode.l10n.t('No results.'),
       hint: vscode.l10n.t('↑/↓ to move, Enter to open'),
+      relevance: vscode.l10n.t('Relevance next to the best result'),
       mode: ui.defaultMode,
       rerankOn: ui.rerank ? '1' : '',
     };
     for (const m of MODES) strings[m] = modeName(m);
     const channel = (this.channel = new PageChannel(view.webview, (m) => this.onMessage(m)));
+    const pending = this.pendingRenders;
+    this.pendingRenders = [];
+    pending.forEach((p) => p(channel));
     view.webview.html = this.html = pageHtml(view.webview, this.extensionUri, 'search.js', vscode.l10n.t('Search'), strings);
     // A (re)loaded page shows the last results again.
     if (this.last) void channel.post(this.last);
@@ -62,7 +85,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
         mode,
         rerank,
         notice: this.models.searchNotice(mode, rerank),
-        hits: hits.map(({ path, startLine, heading, score, snippet }) => ({ path, startLine, heading, score, snippet })),
+        hits: shownHits(query, hits),
       };
       await this.channel?.post(this.last);
       return hits;
@@ -73,10 +96,24 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     }
   }
 
-  /** Resolves with the page's report after its next render of results. */
-  nextRender(): Promise<RenderReport> {
-    if (!this.channel) return Promise.reject(new Error('the search view is not open'));
-    return this.channel.nextRender();
+  /**
+   * Resolves with the page's report after its next render of results. Asked before the view is
+   * open, it waits for the page that opens next (a rejection nobody awaited yet was logged by the
+   * host as an unhandled promise); it fails only on the render timeout.
+   */
+  nextRender(timeoutMs = 10_000): Promise<RenderReport> {
+    if (this.channel) return this.channel.nextRender(timeoutMs);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingRenders = this.pendingRenders.filter((p) => p !== waiter);
+        reject(new Error('the search view did not open and render in time'));
+      }, timeoutMs);
+      const waiter = (c: PageChannel) => {
+        clearTimeout(timer);
+        c.nextRender(timeoutMs).then(resolve, reject);
+      };
+      this.pendingRenders.push(waiter);
+    });
   }
 
   /** Shows the view (and puts a query in it). */
@@ -104,4 +141,24 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     this.cts?.cancel();
     this.channel?.dispose();
   }
+}
+
+/** What the page is sent for each hit: no raw score in sight, only in the tooltip. */
+export function shownHits(query: string, hits: readonly FolderHit[]): ShownHit[] {
+  const relevance = relevanceOfHits(hits);
+  const matcher = queryMatcher(query);
+  return hits.map((h, i) => {
+    const heading = h.heading || h.path;
+    return {
+      path: h.path,
+      startLine: h.startLine,
+      heading,
+      snippet: h.snippet,
+      level: relevance[i].level,
+      label: levelLabel(relevance[i].level),
+      tip: relevanceTooltip(relevance[i], h.score),
+      headingMarks: matcher.ranges(heading),
+      snippetMarks: matcher.ranges(h.snippet),
+    };
+  });
 }
