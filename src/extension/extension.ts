@@ -104,6 +104,13 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   command('focusSearch', () => searchView.reveal());
   command('refreshRelated', () => related.refresh());
 
+  // A better model finished indexing in the background and now answers: say so once.
+  ctx.subscriptions.push(
+    service.onUpgrade((e) => {
+      if (e.phase === 'done') void vscode.window.showInformationMessage(vscode.l10n.t('Search now uses {0}.', e.target));
+    }),
+  );
+
   // The service starts after activation has returned; the first-use prompt follows the first index
   // (and any later switch to a model that is not there).
   setTimeout(() => {
@@ -112,6 +119,7 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
         index.whenReady().then(() => {
           void modelCommands.offerIfMissing();
           ctx.subscriptions.push(models.onDidChange(() => void modelCommands.offerIfMissing()));
+          void index.status().then((folders) => modelCommands.offerUpgrade(folders), () => undefined);
         }),
       (err) => log.error(`could not start the service: ${(err as Error).message}`),
     );

@@ -2,7 +2,7 @@
 // service's modelState notifications) and whether rerank works. The UI reads it to say plainly
 // when search runs on keywords only or when rerank is off for want of its model.
 import * as vscode from 'vscode';
-import type { ModelState } from '../protocol/protocol';
+import type { ModelReport, ModelState, UpgradeEvent } from '../protocol/protocol';
 import type { ServiceClient } from './serviceClient';
 
 /** The service's warning when a search asked for rerank and the cross-encoder cannot be loaded. */
@@ -10,6 +10,7 @@ const RERANK_OFF = /^rerank is off: ?/;
 
 export class ModelStatus implements vscode.Disposable {
   private embeddingState: ModelState | null = null;
+  private upgradeState: UpgradeEvent | null = null;
   private rerankProblem: string | null = null;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
@@ -19,6 +20,7 @@ export class ModelStatus implements vscode.Disposable {
     this.subs = [
       this.emitter,
       service.onModelState((e) => this.setEmbedding(e.embedding)),
+      service.onUpgrade((e) => this.setUpgrade(e)),
       service.onLog((e) => {
         if (e.level === 'warn' && RERANK_OFF.test(e.message)) {
           this.rerankProblem = e.message.replace(RERANK_OFF, '');
@@ -47,6 +49,22 @@ export class ModelStatus implements vscode.Disposable {
     this.emitter.fire();
   }
 
+  /** The model being prepared to take over (or the last one that could not), null when none. */
+  get upgrade(): UpgradeEvent | null {
+    return this.upgradeState;
+  }
+
+  /** What configure or prepareModels answered. */
+  setReport(r: ModelReport): void {
+    this.upgradeState = r.upgrade ?? null;
+    this.setEmbedding(r.embedding);
+  }
+
+  private setUpgrade(e: UpgradeEvent): void {
+    this.upgradeState = e.phase === 'done' ? null : e;
+    this.emitter.fire();
+  }
+
   /** The cross-encoder setting or models folder changed: try rerank again. */
   resetRerank(): void {
     if (this.rerankProblem === null) return;
@@ -55,8 +73,11 @@ export class ModelStatus implements vscode.Disposable {
   }
 
   /** A one-line notice for search UIs, or '' when everything asked for is available. */
-  searchNotice(mode: string, rerank: boolean): string {
+  searchNotice(mode: string, rerank: boolean, unreadableQuery = false): string {
     const notes: string[] = [];
+    // The service fell back to keywords because the model reads nothing in this query (e.g. Korean
+    // with an English-only model); hybrid does so silently, semantic says so.
+    if (unreadableQuery && mode === 'semantic') notes.push(vscode.l10n.t('The embedding model cannot read this query: these are keyword matches.'));
     if (mode !== 'keyword' && this.embeddingState && this.embeddingState.state !== 'ready') notes.push(vscode.l10n.t('No embedding model: showing keyword (BM25) results.'));
     if (rerank && this.rerankProblem) notes.push(vscode.l10n.t('Rerank is unavailable (no cross-encoder model); results are not reranked.'));
     return notes.join(' ');

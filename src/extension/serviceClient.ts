@@ -15,7 +15,7 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
-import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent } from '../protocol/protocol';
+import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent, type UpgradeEvent } from '../protocol/protocol';
 
 /** Sends one typed request on a given connection (what the initializer gets). */
 export type Send = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
@@ -51,6 +51,7 @@ export class ServiceClient implements vscode.Disposable {
     progress: new vscode.EventEmitter<ProgressEvent>(),
     download: new vscode.EventEmitter<DownloadEvent>(),
     modelState: new vscode.EventEmitter<{ embedding: ModelState }>(),
+    upgrade: new vscode.EventEmitter<UpgradeEvent>(),
     log: new vscode.EventEmitter<LogEvent>(),
     started: new vscode.EventEmitter<{ restart: boolean }>(),
     state: new vscode.EventEmitter<ServiceState>(),
@@ -58,6 +59,8 @@ export class ServiceClient implements vscode.Disposable {
   readonly onProgress = this.emitters.progress.event;
   readonly onDownload = this.emitters.download.event;
   readonly onModelState = this.emitters.modelState.event;
+  /** A model being prepared to take over (download, index, done, failed). */
+  readonly onUpgrade = this.emitters.upgrade.event;
   /** Every log line of the service (already written to the log channel). */
   readonly onLog = this.emitters.log.event;
   /** After the service (re)started and the initializer ran. */
@@ -145,6 +148,7 @@ export class ServiceClient implements vscode.Disposable {
     conn.onNotification(Notifications.progress, (e) => this.emitters.progress.fire(e));
     conn.onNotification(Notifications.download, (e) => this.emitters.download.fire(e));
     conn.onNotification(Notifications.modelState, (e) => this.emitters.modelState.fire(e));
+    conn.onNotification(Notifications.upgrade, (e) => this.emitters.upgrade.fire(e));
     conn.onNotification(Notifications.log, (e) => {
       if (e.level === 'error') this.log.error(e.message);
       else if (e.level === 'warn') this.log.warn(e.message);

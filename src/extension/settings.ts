@@ -15,9 +15,9 @@ export interface UiSettings {
 }
 
 /** How a settings change reaches the service. */
-/** none: UI only; live: send configure; sync: configure, then sync the folders; confirm-model: the
- * embedding changes, so every note is embedded again (after the user agrees). */
-export type ConfigImpact = 'none' | 'live' | 'sync' | 'confirm-model';
+/** none: UI only; live: send configure; sync: configure, then sync the folders; model: the
+ * embedding changes, so the service prepares the new model's index beside the current one. */
+export type ConfigImpact = 'none' | 'live' | 'sync' | 'model';
 
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keyword'];
 const POOLINGS: readonly string[] = ['cls', 'mean', 'max'];
@@ -57,7 +57,7 @@ export function uiSettings(): UiSettings {
 /** What a configuration change means for the index. */
 export function configImpact(e: vscode.ConfigurationChangeEvent): ConfigImpact {
   const affects = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
-  if (affects('embeddingModel') || affects('pooling')) return 'confirm-model';
+  if (affects('embeddingModel') || affects('pooling')) return 'model';
   if (affects('modelsDirectory') || affects('include') || affects('exclude') || affects('maxFileSizeKB') || e.affectsConfiguration('files.exclude')) return 'sync';
   if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads')) return 'live';
   return 'none';

@@ -63,12 +63,20 @@ export class IndexStatusBar implements vscode.Disposable {
     } else {
       const count = files === 1 ? vscode.l10n.t('1 note') : vscode.l10n.t('{0} notes', fmt(files));
       const keywordsOnly = this.models.embedding !== null && !this.models.semanticReady && this.models.embedding.state !== 'loading';
-      this.item.text = keywordsOnly ? `$(search) ${count} · ${vscode.l10n.t('keywords only')}` : `$(search) ${count}`;
+      const u = this.models.upgrade;
+      const preparing =
+        u && (u.phase === 'download' || u.phase === 'index')
+          ? ` · ${u.phase === 'download' ? vscode.l10n.t('downloading {0} {1}%', shortName(u.target), percent(u.done, u.total)) : vscode.l10n.t('indexing with {0} {1}%', shortName(u.target), percent(u.done, u.total))}`
+          : '';
+      this.item.text = keywordsOnly ? `$(search) ${count} · ${vscode.l10n.t('keywords only')}` : `$(search) ${count}${preparing}`;
       this.item.backgroundColor = undefined;
     }
     const lines = this.folders.map((f) => `${f.root}: ${vscode.l10n.t('{0} notes, {1} passages, {2} skipped', fmt(f.files), fmt(f.chunks), fmt(f.skipped))}`);
     const e = this.models.embedding;
     if (e) lines.push(e.state === 'ready' ? vscode.l10n.t('Model: {0} ({1} dimensions)', e.id, e.dims) : vscode.l10n.t('No embedding model ({0}): keyword search only', e.id));
+    const u = this.models.upgrade;
+    if (u?.phase === 'download' || u?.phase === 'index') lines.push(vscode.l10n.t('Preparing {0}: search keeps using the current model until it is ready', u.target));
+    else if (u?.phase === 'failed') lines.push(vscode.l10n.t('{0} could not take over: {1}', u.target, u.message ?? ''));
     this.tooltipText = lines.join('\n');
     const md = new vscode.MarkdownString(`**${vscode.l10n.t('Semantic Notes')}**\n\n`);
     for (const l of lines) md.appendText(`${l}\n\n`);
@@ -78,6 +86,10 @@ export class IndexStatusBar implements vscode.Disposable {
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function shortName(id: string): string {
+  return id.split('/').pop() ?? id;
 }
 
 /** Whole percent done, never 100 before the end (99.6% is not finished). */

@@ -139,7 +139,7 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Runs on every service start, before any other request: configure, then open each folder. */
   private async initialize(send: Send): Promise<void> {
     const r = await send(Requests.configure, serviceConfig(this.ctx));
-    this.models.setEmbedding(r.embedding);
+    this.models.setReport(r);
     if (r.embedding.state !== 'ready') this.log.warn(`embedding model ${r.embedding.id}: ${r.embedding.state === 'loading' ? 'loading' : r.embedding.message}`);
     for (const f of this.folders()) {
       try {
@@ -232,39 +232,20 @@ export class WorkspaceIndex implements vscode.Disposable {
     const impact = configImpact(e);
     if (impact === 'none') return;
     if (e.affectsConfiguration('semanticNotes.crossEncoderModel') || e.affectsConfiguration('semanticNotes.modelsDirectory')) this.models.resetRerank();
-    if (impact === 'confirm-model') {
-      const yes = vscode.l10n.t('Re-index');
-      const pick = await vscode.window.showInformationMessage(vscode.l10n.t('The embedding model or pooling changed. Re-index your notes with it now? Every note is embedded again.'), yes, vscode.l10n.t('Later'));
-      if (pick !== yes) {
-        this.log.info('embedding settings changed; re-indexing postponed (it happens on the next start)');
-        return;
-      }
-    }
     await this.enqueue(async () => {
       try {
+        // A new embedding model is prepared by the service beside the current one (downloaded
+        // when allowed, then indexed) and takes over when complete: nothing to confirm or wait for.
         const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
-        this.models.setEmbedding(r.embedding);
+        this.models.setReport(r);
       } catch (err) {
         this.log.error(`could not apply the settings: ${(err as Error).message}`);
         return;
       }
-      if (impact === 'confirm-model') await this.indexUnderNewModel();
-      else if (impact === 'sync') await this.syncAll(false);
+      if (impact === 'sync') await this.syncAll(false);
+      // A model that took over at once (nothing was serving) starts on its own store: fill it.
+      else if (impact === 'model' && this.models.upgrade?.phase !== 'download' && this.models.upgrade?.phase !== 'index') await this.syncAll(false);
     });
-  }
-
-  /** After a model download: the service reopened the folders with the model; embed every note. */
-  reindexWithNewModel(): Promise<void> {
-    return this.enqueue(() => this.indexUnderNewModel());
-  }
-
-  private async indexUnderNewModel(): Promise<void> {
-    // Under a new model the folders open on an empty store: announce that full index.
-    for (const f of this.folders()) {
-      this.neverIndexed.add(f.uri.toString());
-      this.announced.delete(f.uri.toString());
-    }
-    await this.syncAll(true);
   }
 
   private enqueue<T>(fn: () => Promise<T>): Promise<T> {

@@ -61,6 +61,8 @@ export interface IndexSummary {
 export interface FolderStatus extends IndexStatus {
   folderId: string;
   indexing: boolean;
+  /** The transformer to offer for download for this folder's notes (by their scripts). */
+  recommendedModel: string;
 }
 
 export interface FolderHit extends SearchHit {

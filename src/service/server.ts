@@ -8,6 +8,7 @@ import { createPathFilter } from '../engine/notes/walker';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
 import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
 import type { WalkOptions } from '../engine/notes/walker';
+import { recommendedModel } from '../engine/models/catalog';
 import { ModelUpgrade } from './modelUpgrade';
 import {
   ErrorCodes,
@@ -126,8 +127,7 @@ export class Server {
   private async chooseEmbedding(c: ServiceConfig, forceDownload = false): Promise<void> {
     this.failedUpgrade = null;
     const wanted = this.makeSession(c);
-    const servingId = this.session ? this.servingModel() : null;
-    if (servingId === c.embeddingModel && this.session?.config.pooling === (c.pooling || undefined) && !forceDownload) {
+    if (this.serves(c) && !forceDownload) {
       await this.cancelUpgrade();
       this.session = wanted;
       return;
@@ -153,7 +153,7 @@ export class Server {
       }
       if (this.failedUpgrade) return;
     }
-    if (this.servingModel() === c.embeddingModel && !forceDownload) return;
+    if (this.serves(c) && !forceDownload) return;
     await this.startUpgrade(forceDownload ? { ...c, allowDownloads: true } : c);
   }
 
@@ -163,6 +163,11 @@ export class Server {
     this.failedUpgrade = { target, serving, phase: 'failed', done: 0, total: 0, message: err.message, missing: err.name === 'ModelNotFoundError' };
     this.log('warn', `${err.message} Search keeps using ${serving}.`);
     this.conn.sendNotification(Notifications.upgrade.method, this.failedUpgrade);
+  }
+
+  /** Whether the model serving now is the one `c` asks for (same id and pooling). */
+  private serves(c: ServiceConfig): boolean {
+    return !!this.session && this.servingModel() === c.embeddingModel && this.session.config.pooling === (c.pooling || undefined);
   }
 
   /** The id of the embedding model that answers searches now. */
@@ -357,7 +362,7 @@ export class Server {
       if (k === 'fill-mask') await dl.fillMasker();
       else if (k === 'cross-encoder') await dl.crossEncoder();
     }
-    if (kinds.includes('embedding') && this.servingModel() !== this.config!.embeddingModel) {
+    if (kinds.includes('embedding') && !this.serves(this.config!)) {
       // Downloaded now, indexed in the background while the current model keeps serving.
       if (this.upgrade?.target !== this.config!.embeddingModel || this.upgrade.last.phase === 'failed') await this.chooseEmbedding(this.config!, true);
       await this.upgrade?.loaded;
@@ -372,7 +377,8 @@ export class Server {
   }
 
   private statusOf(f: OpenFolder): FolderStatus {
-    return { folderId: f.spec.id, ...f.index.status(), indexing: f.indexing };
+    const status = f.index.status();
+    return { folderId: f.spec.id, ...status, indexing: f.indexing, recommendedModel: recommendedModel(status.scripts) };
   }
 
   private folder(id: string): OpenFolder {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Embedder as Encoder } from '../embedding/encoder';
 import { chunkMarkdown } from '../notes/chunker';
+import { scriptCounts, type ScriptShares } from '../text/script';
 import { readNote, walkNotes, type WalkOptions } from '../notes/walker';
 import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChunk } from '../store/noteStore';
 import type { SearchHit, SearchMode, SkippedFile } from '../types';
@@ -60,6 +61,8 @@ export interface IndexStatus {
   vectors: number;
   skipped: number;
   storeBytes: number;
+  /** Shares of the notes' letters by script (Hangul, Latin, other): which models can read them. */
+  scripts: ScriptShares;
 }
 
 /** What an index folder holds, written beside the per-model store folders. */
@@ -102,6 +105,7 @@ export class NotesIndex {
   private nextId: number;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private scriptCache: { version: number; shares: ScriptShares } | null = null;
 
   private constructor(
     readonly opts: NotesIndexOptions,
@@ -286,7 +290,28 @@ export class NotesIndex {
       vectors: this.passages.vectors?.size ?? 0,
       skipped: this.skippedFiles.size,
       storeBytes: this.store.snapshotBytes + this.store.walBytes,
+      scripts: this.scripts(),
     };
+  }
+
+  /** Script shares over every passage, computed again only after the passages changed. */
+  private scripts(): ScriptShares {
+    const p = this.passages;
+    if (this.scriptCache?.version !== p.version) {
+      let hangul = 0;
+      let latin = 0;
+      let other = 0;
+      for (const c of p.chunks.values()) {
+        const n = scriptCounts(c.text);
+        hangul += n.hangul;
+        latin += n.latin;
+        other += n.other;
+      }
+      const letters = hangul + latin + other || 1;
+      const round = (x: number) => Math.round((x / letters) * 1e4) / 1e4;
+      this.scriptCache = { version: p.version, shares: { hangul: round(hangul), latin: round(latin), other: round(other) } };
+    }
+    return this.scriptCache.shares;
   }
 
   coverage(): { indexed: { path: string; chunks: number }[]; skipped: SkippedFile[] } {

@@ -23,6 +23,8 @@ export class PassageIndex {
   readonly byPath = new Map<string, number[]>();
   bm25: Bm25Index;
   readonly vectors: VectorIndex | null;
+  /** Bumped on every add and remove, so derived figures know when to be computed again. */
+  version = 0;
 
   constructor(readonly opts: PassageIndexOptions) {
     this.bm25 = new Bm25Index(opts.bm25);
@@ -36,6 +38,7 @@ export class PassageIndex {
   /** Adds one passage. `indexKeywords: false` lets a caller that restores a saved BM25 skip re-tokenizing. */
   add(chunk: StoredChunk, vector: Float32Array | null, indexKeywords = true): void {
     if (this.chunks.has(chunk.id)) this.remove(chunk.id);
+    this.version++;
     this.chunks.set(chunk.id, chunk);
     const ids = this.byPath.get(chunk.path);
     if (ids) ids.push(chunk.id);
@@ -47,6 +50,7 @@ export class PassageIndex {
   remove(id: number): void {
     const chunk = this.chunks.get(id);
     if (!chunk) return;
+    this.version++;
     this.chunks.delete(id);
     const ids = this.byPath.get(chunk.path);
     if (ids) {

@@ -2,7 +2,7 @@
 // cancel, choose a models folder, or keep to keyword search), Download Models and Set Models
 // Folder. Downloads happen only here, when the user asks.
 import * as vscode from 'vscode';
-import { Requests } from '../../protocol/protocol';
+import { Requests, type FolderStatus } from '../../protocol/protocol';
 import type { ModelStatus } from '../modelStatus';
 import type { ServiceClient } from '../serviceClient';
 import type { WorkspaceIndex } from '../workspaceIndex';
@@ -10,6 +10,7 @@ import { SECTION } from '../settings';
 
 type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
 const KEYWORD_ONLY_KEY = 'semanticNotes.keywordOnlyFor';
+const DECLINED_UPGRADE_KEY = 'semanticNotes.declinedUpgrade';
 
 export class ModelCommands {
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly index: WorkspaceIndex, private readonly models: ModelStatus, private readonly log: vscode.LogOutputChannel) {}
@@ -23,6 +24,8 @@ export class ModelCommands {
    * Keyword search works meanwhile.
    */
   async offerIfMissing(): Promise<void> {
+    const u = this.models.upgrade;
+    if (u?.phase === 'failed' && u.missing && u.serving) return this.offerWanted(u.target, u.serving);
     const e = this.models.embedding;
     if (e?.state !== 'missing' || this.offered.has(e.id) || this.ctx.globalState.get<string>(KEYWORD_ONLY_KEY) === e.id) return;
     this.offered.add(e.id);
@@ -39,6 +42,50 @@ export class ModelCommands {
     if (pick === download) await this.download(['embedding']);
     else if (pick === folder) await this.chooseFolder();
     else if (pick === keywordOnly) await this.ctx.globalState.update(KEYWORD_ONLY_KEY, e.id);
+  }
+
+  /**
+   * The model in the settings is not on this machine, and another (the built-in one) searches by
+   * meaning meanwhile: offer to download it, once per model and session. Nothing blocks.
+   */
+  private async offerWanted(target: string, serving: string): Promise<void> {
+    if (this.offered.has(target)) return;
+    this.offered.add(target);
+    const download = vscode.l10n.t('Download');
+    const folder = vscode.l10n.t('Choose Folder');
+    const pick = await vscode.window.showInformationMessage(
+      vscode.l10n.t('The embedding model {0} is not on this machine. Search by meaning uses {1} meanwhile. Download {0}, or choose a folder that has it?', target, serving),
+      download,
+      folder,
+    );
+    if (pick === download) await this.download(['embedding']);
+    else if (pick === folder) await this.chooseFolder();
+  }
+
+  /**
+   * With downloads allowed and the built-in model serving, offers once the transformer that fits
+   * the notes (English, or multilingual for Korean and mixed notes). It is downloaded and indexed
+   * in the background; the built-in model answers until it is ready.
+   */
+  async offerUpgrade(folders: FolderStatus[]): Promise<void> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const e = this.models.embedding;
+    if (!c.get<boolean>('allowDownloads') || e?.state !== 'ready' || e.id !== c.inspect<string>('embeddingModel')?.defaultValue || this.models.upgrade) return;
+    if (!folders.length || folders.some((f) => f.indexing || f.files === 0)) return;
+    // The folder with the most non-Latin text decides: a multilingual model reads English too.
+    const nonLatin = (f: FolderStatus) => f.scripts.hangul + f.scripts.other;
+    const target = folders.reduce((a, b) => (nonLatin(b) > nonLatin(a) ? b : a)).recommendedModel;
+    if (this.offered.has(`upgrade:${target}`) || this.ctx.globalState.get<string>(DECLINED_UPGRADE_KEY) === target) return;
+    this.offered.add(`upgrade:${target}`);
+    const yes = vscode.l10n.t('Use {0}', target.split('/').pop()!);
+    const no = vscode.l10n.t('Not Now');
+    const pick = await vscode.window.showInformationMessage(
+      vscode.l10n.t('A stronger model fits these notes: {0}. It is downloaded once and your notes are indexed with it in the background; search keeps working meanwhile.', target),
+      yes,
+      no,
+    );
+    if (pick === yes) await c.update('embeddingModel', target, vscode.ConfigurationTarget.Global);
+    else if (pick === no) await this.ctx.globalState.update(DECLINED_UPGRADE_KEY, target);
   }
 
   /** Download Models: pick which, then download with progress; the user can cancel. */
@@ -64,10 +111,16 @@ export class ModelCommands {
       });
       try {
         const r = await this.service.request(Requests.prepareModels, { kinds }, token);
-        this.models.setEmbedding(r.embedding);
+        this.models.setReport(r);
         if (kinds.includes('cross-encoder')) this.models.resetRerank();
-        if (kinds.includes('embedding')) void this.index.reindexWithNewModel();
-        void vscode.window.showInformationMessage(kinds.includes('embedding') ? vscode.l10n.t('Models ready. Notes are indexed with {0}.', r.embedding.id) : vscode.l10n.t('Models ready.'));
+        // A downloaded embedding model is indexed by the service in the background and takes over
+        // when complete (the "now uses" message follows then); until then the current one answers.
+        const preparing = r.upgrade && r.upgrade.phase !== 'failed' ? r.upgrade.target : null;
+        void vscode.window.showInformationMessage(
+          preparing
+            ? vscode.l10n.t('Downloaded {0}. Your notes are being indexed with it in the background; search keeps using {1} until it is ready.', preparing, r.embedding.id)
+            : vscode.l10n.t('Models ready.'),
+        );
         return true;
       } catch (err) {
         if (err instanceof vscode.CancellationError) {

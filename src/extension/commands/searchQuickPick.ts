@@ -100,10 +100,10 @@ export function showSearchQuickPick(queries: Queries, models: ModelStatus, initi
       timer = setTimeout(async () => {
         qp.busy = true;
         try {
-          const hits = await queries.search({ query, mode: state.mode, rerank: state.rerank }, source.token);
+          const { hits, notice: unreadable } = await queries.searchWithNotice({ query, mode: state.mode, rerank: state.rerank }, source.token);
           if (source.token.isCancellationRequested) return resolve(shown);
           shown = hits;
-          const notice = models.searchNotice(state.mode, state.rerank);
+          const notice = models.searchNotice(state.mode, state.rerank, !!unreadable);
           const items: HitItem[] = [];
           if (notice) items.push({ label: `$(info) ${notice}`, alwaysShow: true });
           if (!hits.length) items.push({ label: vscode.l10n.t('No results.'), alwaysShow: true });

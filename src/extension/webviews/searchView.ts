@@ -77,14 +77,14 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     this.cts?.cancel();
     const cts = (this.cts = new vscode.CancellationTokenSource());
     try {
-      const hits = await this.queries.search({ query, mode, rerank }, cts.token);
+      const { hits, notice } = await this.queries.searchWithNotice({ query, mode, rerank }, cts.token);
       this.results = hits;
       this.last = {
         type: 'results',
         query,
         mode,
         rerank,
-        notice: this.models.searchNotice(mode, rerank),
+        notice: this.models.searchNotice(mode, rerank, !!notice),
         hits: shownHits(query, hits),
       };
       await this.channel?.post(this.last);
