@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { runExtensionTests } from './codeServer';
 
-test('extension integration suite passes in the real extension host', { timeout: 420_000 }, async () => {
+test('extension integration suite passes in the real extension host', { timeout: 600_000 }, async () => {
   const workspace = tmpDir('sn-ws-');
   // The fixture workspace: English and Korean notes, one full of markup, ignored and excluded files.
   fs.cpSync(path.join(repoRoot, 'test', 'host', 'fixtures', 'workspace'), workspace, { recursive: true });
@@ -18,12 +18,12 @@ test('extension integration suite passes in the real extension host', { timeout:
     extensionTestsPath: path.join(repoRoot, 'out', 'test', 'host', 'suite', 'index.js'),
     workspaceFolder: workspace,
     screenshotsDir: shots,
-    timeoutMs: 360_000,
+    timeoutMs: 540_000,
     env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots, SEMANTIC_NOTES_HOST_SUITE: 'extension.itest' },
     settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
   });
   assert.equal(exitCode, 0, `extension tests failed:\n${logs.slice(-40).join('\n')}`);
-  const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'indexing-progress', 'model-change-confirm', 'model-missing-prompt', 'service-restarted'];
+  const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'indexing-progress', 'model-missing-prompt', 'model-upgrading', 'service-restarted'];
   for (const name of views) {
     const file = path.join(shots, `${name}.png`);
     assert.ok(fs.existsSync(file), `screenshot ${name}`);
