@@ -14,6 +14,9 @@
 
 export type NoiseKind = 'clean' | 'half-typed' | 'typos';
 
+/** The seed of every noisy query set used for tuning (SciFact train) and benchmarks (test). */
+export const NOISE_SEED = 20261204;
+
 /** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let s = seed | 0;
