@@ -23,17 +23,21 @@ const args = process.argv.slice(2);
 const dataDir = path.join(__dirname, '..', '..', 'shared', 'data');
 const notesDir = args.includes('--notes') ? args[args.indexOf('--notes') + 1] : null;
 const defaultTokenize = tok.tokenize;
+const defaultWithSurfaces = tok.tokenizeWithSurfaces;
 
 const defaultQueryTerms = tok.queryTerms;
 
 /** Makes Bm25Index tokenize documents and queries with `opts`. */
 function useTokenizer(opts) {
   tok.tokenize = (text) => tok.tokenizeWith(text, opts);
+  // Bm25Index.add() tokenizes through tokenizeWithSurfaces().
+  tok.tokenizeWithSurfaces = (text) => defaultWithSurfaces(text, opts);
   tok.queryTerms = (text) => defaultQueryTerms(text, opts);
 }
 
 function restoreTokenizer() {
   tok.tokenize = defaultTokenize;
+  tok.tokenizeWithSurfaces = defaultWithSurfaces;
   tok.queryTerms = defaultQueryTerms;
 }
 
@@ -54,7 +58,8 @@ function scoreRun(idx, queries, qrels, docIds, k1, b, queryTerms = null) {
     for (const q of queries) {
       const rel = qrels.get(q.id);
       if (!rel) continue;
-      const ranked = idx.search(q.text, 100).map((h) => docIds[h.id]);
+      // Exact matching: these experiments chose the tokenizer and k1, b before tolerant matching.
+      const ranked = idx.search(q.text, 100, undefined, { prefix: false, fuzzy: false }).map((h) => docIds[h.id]);
       ndcg += ndcgAtK(ranked, rel, 10);
       r100 += recallAtK(ranked, rel, 100);
       mrr += mrrAtK(ranked, rel, 10);
@@ -195,6 +200,10 @@ async function korean() {
       if (opts) useTokenizer(opts);
       else {
         tok.tokenize = (t) => t.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}_]+/u).filter(Boolean);
+        tok.tokenizeWithSurfaces = (t) => {
+          const tokens = tok.tokenize(t);
+          return { tokens, surfaces: tokens.map(() => '') };
+        };
         tok.queryTerms = (t) => {
           const terms = [...new Set(tok.tokenize(t))];
           return { terms, weights: terms.map(() => 1) };
