@@ -16,6 +16,15 @@
 // measured better on SciFact train), with w(t) = 1 for a word and 1/(n−1) for each bigram of an
 // n-syllable query word (see queryTerms() in tokenize.ts).
 //
+// Tolerant matching (search()'s KeywordMatchOptions, on by default) adds, per query word, other
+// indexed terms as alternatives: completions of the last word while it is being typed, and, for
+// a word of 5+ letters the index lacks, words within 1 edit (2 from 10 letters) of it among the
+// surface words seen at index time (termDictionary.ts; a typo is in the written word, not in its
+// Porter stem). An alternative t' scores the formula above with w(t)·f·min(idf(t'), idf(t))
+// (f = TOLERANT_DEFAULTS' weight), and a query word contributes its best alternative per
+// document, so exact matches keep exact Okapi scores and outrank variants. Hangul bigrams are
+// matched exactly: a mistyped syllable spoils one or two bigrams of a word, not the word.
+//
 // Layout. Each term has a growable Int32Array of (slot, tf) pairs, appended in slot order, so
 // every posting list is sorted by slot. A slot is a document's position in insertion order;
 // per-slot arrays hold the caller's id and the length (-1 once removed). Removal decrements N,
