@@ -102,6 +102,8 @@ export const TOLERANT_DEFAULTS: Readonly<TolerantTuning> = Object.freeze({
 });
 
 const HAS_DIGIT = /\d/;
+/** Fuzzy lookups per query at most: beyond this a query is pasted text, not typed words. */
+const MAX_FUZZY_WORDS = 32;
 
 /**
  * Tuned on the SciFact TRAIN split only (809 queries; scripts/tune-bm25.js): a 10×10 grid over
@@ -340,6 +342,7 @@ export class Bm25Index {
     const q = queryTerms(query);
     const groups: QueryGroup[] = [];
     let lastWordDone = false;
+    let fuzzyWords = 0;
     for (let i = 0; i < q.terms.length; i++) {
       const t = this.termIds.get(q.terms[i]);
       const exactDf = t === undefined ? 0 : this.df[t];
@@ -350,7 +353,10 @@ export class Bm25Index {
       }
       const surface = q.surfaces?.[i] ?? '';
       if (surface !== '') {
-        if (useFuzzy && exactDf <= tune.fuzzyMaxExactDf) this.addFuzzy(g, surface, tune);
+        if (useFuzzy && exactDf <= tune.fuzzyMaxExactDf && fuzzyWords < MAX_FUZZY_WORDS) {
+          fuzzyWords++;
+          this.addFuzzy(g, surface, tune);
+        }
         if (usePrefix && surface === q.lastWord) {
           this.addPrefix(g, surface, tune);
           lastWordDone = true;
