@@ -101,26 +101,36 @@ function classify(ch: string): number {
   return SEP;
 }
 
-// Word → its terms, per options object: null (a stopword, nothing), one term, or several (an
-// identifier and its parts). Notes repeat words heavily, so most words are a single Map lookup.
-const wordCaches = new WeakMap<object, Map<string, string | string[] | null>>();
+// Word → its terms, per options object: null (a stopword, nothing), or the terms (the word, and
+// an identifier's parts) with the surface form each came from (lowercased, before stemming).
+// Notes repeat words heavily, so most words are a single Map lookup.
+interface WordEntry {
+  terms: string[];
+  surfaces: string[];
+}
+const wordCaches = new WeakMap<object, Map<string, WordEntry | null>>();
 const WORD_CACHE_LIMIT = 100_000;
 
-/** Collects tokens, and their query weights when asked for. */
+/** Collects tokens, and their query weights and surface forms when asked for. */
 class Sink {
   readonly tokens: string[] = [];
-  readonly words: Map<string, string | string[] | null>;
+  readonly words: Map<string, WordEntry | null>;
+  /** The last spaced-script word, lowercased, when it runs to the end of the text (else null). */
+  lastWord: string | null = null;
   constructor(
     readonly opts: Readonly<TokenizerOptions>,
     readonly weights: number[] | null = null,
+    /** Per token: the lowercased word or identifier part it came from; '' for a bigram. */
+    readonly surfaces: string[] | null = null,
   ) {
     let cache = wordCaches.get(opts);
     if (!cache) wordCaches.set(opts, (cache = new Map()));
     this.words = cache;
   }
-  push(t: string, w = 1): void {
+  push(t: string, w = 1, surface = ''): void {
     this.tokens.push(t);
     if (this.weights) this.weights.push(w);
+    if (this.surfaces) this.surfaces.push(surface);
   }
 }
 
@@ -137,15 +147,39 @@ export function tokenizeWith(text: string, opts: Readonly<TokenizerOptions>): st
 }
 
 /**
+ * tokenize() with, per token, the surface form it came from: the lowercased word or identifier
+ * part before stemming ("references" for the term "refer"), or '' for a bigram. The keyword index
+ * keeps these to match typo'd and half-typed query words against words it has seen.
+ */
+export function tokenizeWithSurfaces(text: string, opts: Readonly<TokenizerOptions> = TOKENIZER_DEFAULTS): { tokens: string[]; surfaces: string[] } {
+  const sink = new Sink(opts, null, []);
+  scan(text, sink);
+  return { tokens: sink.tokens, surfaces: sink.surfaces! };
+}
+
+export interface QueryTerms {
+  terms: string[];
+  weights: number[];
+  /** Per term, the surface form of its first occurrence ('' for a bigram). */
+  surfaces?: string[];
+  /**
+   * The last word of a spaced script, lowercased, if nothing but the end of the text follows it:
+   * the word the user may still be typing (even a stopword: "the" may become "theory").
+   */
+  lastWord?: string | null;
+}
+
+/**
  * The distinct terms of a query, in first-occurrence order, each with its weight: 1 for a word,
  * 1/(n−1) for each bigram of an n-syllable run (with the 'per-word' option); a term seen twice
  * keeps its largest weight.
  */
-export function queryTerms(text: string, opts: Readonly<TokenizerOptions> = TOKENIZER_DEFAULTS): { terms: string[]; weights: number[] } {
-  const sink = new Sink(opts, []);
+export function queryTerms(text: string, opts: Readonly<TokenizerOptions> = TOKENIZER_DEFAULTS): QueryTerms {
+  const sink = new Sink(opts, [], []);
   scan(text, sink);
   const terms: string[] = [];
   const weights: number[] = [];
+  const surfaces: string[] = [];
   const at = new Map<string, number>();
   sink.tokens.forEach((t, i) => {
     const w = sink.weights![i];
@@ -154,9 +188,10 @@ export function queryTerms(text: string, opts: Readonly<TokenizerOptions> = TOKE
       at.set(t, terms.length);
       terms.push(t);
       weights.push(w);
+      surfaces.push(sink.surfaces![i]);
     } else if (w > weights[j]) weights[j] = w;
   });
-  return { terms, weights };
+  return { terms, weights, surfaces, lastWord: sink.lastWord };
 }
 
 function scan(text: string, out: Sink): void {
@@ -213,25 +248,31 @@ function scan(text: string, out: Sink): void {
 }
 
 function emitRun(s: string, start: number, end: number, kind: number, out: Sink, opts: Readonly<TokenizerOptions>): void {
-  if (kind === BIG) pushBigrams(s.slice(start, end), out, opts);
-  else pushWord(s.slice(start, end), out, opts);
+  if (kind === BIG) {
+    out.lastWord = null;
+    pushBigrams(s.slice(start, end), out, opts);
+  } else {
+    const word = s.slice(start, end);
+    if (out.surfaces) out.lastWord = end === s.length && word.length <= MAX_WORD ? word.toLowerCase() : null;
+    pushWord(word, out, opts);
+  }
 }
 
 function pushWord(word: string, out: Sink, opts: Readonly<TokenizerOptions>): void {
   const cache = out.words;
-  let terms = cache.get(word);
-  if (terms === undefined) {
-    terms = wordTerms(word, opts);
+  let entry = cache.get(word);
+  if (entry === undefined) {
+    entry = wordTerms(word, opts);
     if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
-    cache.set(word, terms);
+    cache.set(word, entry);
   }
-  if (terms === null) return;
-  if (typeof terms === 'string') out.push(terms);
-  else for (const t of terms) out.push(t);
+  if (entry === null) return;
+  const { terms, surfaces } = entry;
+  for (let i = 0; i < terms.length; i++) out.push(terms[i], 1, surfaces[i]);
 }
 
-function wordTerms(word: string, opts: Readonly<TokenizerOptions>): string | string[] | null {
-  const out: string[] = [];
+function wordTerms(word: string, opts: Readonly<TokenizerOptions>): WordEntry | null {
+  const out: WordEntry = { terms: [], surfaces: [] };
   const lower = word.toLowerCase();
   if (lower.length <= MAX_WORD) pushTerm(lower, out, opts);
   // Parts only when there is something to split: "_" or an upper-case letter after the first.
@@ -241,14 +282,17 @@ function wordTerms(word: string, opts: Readonly<TokenizerOptions>): string | str
     for (const p of parts) if (p) count++;
     if (count >= 2) for (const p of parts) if (p.length > 1 && p.length <= MAX_WORD) pushTerm(p.toLowerCase(), out, opts);
   }
-  return out.length === 0 ? null : out.length === 1 ? out[0] : out;
+  return out.terms.length === 0 ? null : out;
 }
 
-function pushTerm(t: string, out: string[], opts: Readonly<TokenizerOptions>): void {
-  if (opts.stopwords && STOPWORDS.has(t)) return;
+function pushTerm(surface: string, out: WordEntry, opts: Readonly<TokenizerOptions>): void {
+  if (opts.stopwords && STOPWORDS.has(surface)) return;
+  let t = surface;
   if (opts.stem !== 'none' && t.length > 2 && ASCII_LOWER_WORD.test(t)) t = opts.stem === 'porter' ? porterStem(t) : sStem(t);
-  out.push(t);
+  out.terms.push(t);
+  out.surfaces.push(surface);
 }
+
 
 // Particles (josa) that end a Korean noun phrase, longest first; used by the 'stem' variants.
 const JOSA = ['에서부터', '으로부터', '로부터', '에게서', '까지는', '에서는', '에서도', '으로는', '에게는', '이라는', '라는', '이라고', '라고', '에서', '에게', '한테', '으로', '까지', '부터', '처럼', '보다', '이나', '이랑', '하고', '과는', '와는', '은', '는', '이', '가', '을', '를', '에', '의', '로', '와', '과', '도', '만', '나', '랑', '께', '야'];

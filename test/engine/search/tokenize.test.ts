@@ -2,7 +2,7 @@
 // Porter stemmer against the examples of Porter's paper.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { queryTerms, tokenize, tokenizeWith, TOKENIZER_DEFAULTS } from '../../../src/engine/search/tokenize';
+import { queryTerms, tokenize, tokenizeWith, tokenizeWithSurfaces, TOKENIZER_DEFAULTS } from '../../../src/engine/search/tokenize';
 import { porterStem, sStem } from '../../../src/engine/search/stem';
 
 test('English: lowercase, stopwords dropped, Porter stems', () => {
@@ -55,7 +55,23 @@ test('query terms: distinct, bigrams of one word share its weight', () => {
   const r = queryTerms('컴퓨터 컴퓨');
   assert.deepEqual(r.terms, ['컴퓨', '퓨터']);
   assert.deepEqual(r.weights, [1, 0.5]);
-  assert.deepEqual(queryTerms('the of and'), { terms: [], weights: [] });
+  assert.deepEqual(queryTerms('the of and'), { terms: [], weights: [], surfaces: [], lastWord: 'and' });
+});
+
+test('surface words: each term with the word it came from; the last word if still being typed', () => {
+  assert.deepEqual(tokenizeWithSurfaces('Borrowing the references of searchIndex 기차가'), {
+    tokens: ['borrow', 'refer', 'searchindex', 'search', 'index', '기차'],
+    surfaces: ['borrowing', 'references', 'searchindex', 'search', 'index', ''],
+  });
+  const q = queryTerms('Rust ownersh');
+  assert.deepEqual(q.surfaces, ['rust', 'ownersh']);
+  assert.equal(q.lastWord, 'ownersh');
+  // A word followed by anything (a space, a full stop) is finished; Hangul is not a Latin prefix.
+  assert.equal(queryTerms('rust ownership ').lastWord, null);
+  assert.equal(queryTerms('rust ownership.').lastWord, null);
+  assert.equal(queryTerms('rust 소유권').lastWord, null);
+  // A stopword being typed is still the last word ("the" → "theory").
+  assert.equal(queryTerms('string the').lastWord, 'the');
 });
 
 test('other scripts: CJK and Thai bigrams, RTL words, emoji and junk never crash', () => {
