@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { ErrorCodes, Requests, type FolderHit, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
+import { ErrorCodes, Requests, type SearchResult, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -38,7 +38,7 @@ test('the bundled service indexes the example notes and answers a hybrid search'
     const folderId = 'file:///notes';
     await svc.conn.sendRequest(Requests.openFolder.method, { id: folderId, root: path.join(repoRoot, 'examples', 'notes'), storeDir: tmpDir('sn-bundle-store-') });
     await svc.conn.sendRequest(Requests.sync.method, { folderId });
-    const hits = (await svc.conn.sendRequest(Requests.search.method, { query: 'undo the last git commit', mode: 'hybrid', rerank: false, k: 3 })) as FolderHit[];
+    const { hits } = (await svc.conn.sendRequest(Requests.search.method, { query: 'undo the last git commit', mode: 'hybrid', rerank: false, k: 3 })) as SearchResult;
     assert.equal(hits[0]?.path, 'dev/git.md');
     const [status] = (await svc.conn.sendRequest(Requests.status.method)) as FolderStatus[];
     assert.equal(status.model, 'semantic-notes/static-en');

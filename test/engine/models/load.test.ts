@@ -39,7 +39,7 @@ test('static-en and tiny-bert load offline as embedding models; the fingerprint 
   });
   assert.equal(a.kind, 'embedding');
   assert.equal(a.dims, 128);
-  assert.deepEqual(a.profile, { pooling: 'mean', normalize: true, maxTokens: 512, queryPrefix: '', passagePrefix: '', dtype: 'fp32' });
+  assert.deepEqual(a.profile, { pooling: 'mean', normalize: true, maxTokens: 512, queryPrefix: '', passagePrefix: '', dtype: 'fp32', fusion: { method: 'convex', semanticWeight: 0.3 } });
   assert.equal(tiny.dims, 64);
   assert.equal(again.fingerprint, a.fingerprint, 'stable across loads');
   assert.notEqual(tiny.fingerprint, a.fingerprint);

@@ -116,7 +116,7 @@ test('catalog: e5 prefixes, CLS for bge, the local models; dtype preference only
   assert.equal(readProfile(folder({ 'onnx/model.onnx': 'x' }), 'Xenova/all-MiniLM-L6-v2').dtype, 'fp32');
   assert.equal(readProfile(folder({ 'onnx/model.onnx': 'x', 'onnx/model_quantized.onnx': 'x' }), 'Xenova/all-MiniLM-L6-v2').dtype, 'q8');
   const staticEn = readProfile(path.join(modelsDir(), 'semantic-notes', 'static-en'), 'semantic-notes/static-en');
-  assert.deepEqual(staticEn, { pooling: 'mean', normalize: true, maxTokens: 512, queryPrefix: '', passagePrefix: '', dtype: 'fp32' });
+  assert.deepEqual(staticEn, { pooling: 'mean', normalize: true, maxTokens: 512, queryPrefix: '', passagePrefix: '', dtype: 'fp32', fusion: { method: 'convex', semanticWeight: 0.3 } });
   assert.equal(readProfile(path.join(modelsDir(), 'semantic-notes-test', 'tiny-bert'), 'semantic-notes-test/tiny-bert').maxTokens, 128);
 });
 
@@ -127,4 +127,15 @@ test('DEFAULT_MODELS are catalogued with the right kinds; ONNX file names follow
   assert.equal(CATALOG[DEFAULT_MODELS.multilingualFillMask].kind, 'fill-mask');
   assert.equal(CATALOG[DEFAULT_MODELS.crossEncoder].kind, 'cross-encoder');
   assert.deepEqual(ONNX_FILE, { fp32: 'model.onnx', q8: 'model_quantized.onnx', fp16: 'model_fp16.onnx', int8: 'model_int8.onnx', uint8: 'model_uint8.onnx', q4: 'model_q4.onnx' });
+});
+
+test('fusion: stated by semantic-notes.json or the catalog; bad values are named with the file', () => {
+  const own = folder({ 'semantic-notes.json': { fusion: { method: 'rrf', semanticWeight: 0.6, rrfK: 20 } } });
+  assert.deepEqual(readProfile(own, 'x/own').fusion, { method: 'rrf', semanticWeight: 0.6, rrfK: 20 });
+  assert.equal(readProfile(folder({}), 'x/unknown').fusion, undefined, 'an unknown model states none (the product default applies)');
+  assert.deepEqual(CATALOG['semantic-notes/bilingual-static'].fusion, { method: 'convex', semanticWeight: 0.3 });
+  for (const bad of [{ fusion: 'convex' }, { fusion: { method: 'sum' } }, { fusion: { semanticWeight: 1.5 } }, { fusion: { rrfK: -1 } }]) {
+    const d = folder({ 'semantic-notes.json': bad });
+    assert.throws(() => readProfile(d, 'x/bad'), (err: Error) => err instanceof ModelProfileError && err.message.includes('"fusion"') && err.message.includes('semantic-notes.json'), JSON.stringify(bad));
+  }
 });
