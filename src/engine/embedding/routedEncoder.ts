@@ -14,12 +14,15 @@ import type { EmbedOptions, Embedder } from './encoder';
 
 /**
  * How a mixed text's two parts are weighed, from the Hangul share h of its letters (1 − h the rest):
- * - share: w = (1 − h, h)
- * - sqrt:  w = (√(1 − h), √h): each part's share of the squared length equals its share of the letters
- * - equal: w = (1, 1) whenever both parts have letters
+ * - sqrt:   w = (√(1 − h), √h): each part's share of the squared length equals its share of the letters
+ * - share:  w = (1 − h, h)
+ * - square: w = ((1 − h)², h²): the main script dominates sooner
+ * - equal:  w = (1, 1) whenever both parts have letters
+ * Sharper weightings keep a mostly-Korean passage nearly as close to a Korean query as a purely
+ * Korean one (a few English names in it cost little), at the price of the minor part's pull.
  */
-export type RoutedWeighting = 'share' | 'sqrt' | 'equal';
-export const ROUTED_WEIGHTINGS: readonly RoutedWeighting[] = ['share', 'sqrt', 'equal'];
+export type RoutedWeighting = 'sqrt' | 'share' | 'square' | 'equal';
+export const ROUTED_WEIGHTINGS: readonly RoutedWeighting[] = ['sqrt', 'share', 'square', 'equal'];
 
 /**
  * Which text the Hangul model reads: only the words with Hangul ("hangul-words"), or the whole text
@@ -101,7 +104,7 @@ export class RoutedEncoder implements Embedder {
     const hangulText = this.hangulInput === 'all' ? text : parts.hangul;
     if (c.hangul === c.letters || parts.rest === '') return { other: null, hangul: hangulText, wOther: 0, wHangul: 1 };
     const h = c.hangul / c.letters;
-    const [wOther, wHangul] = this.weighting === 'share' ? [1 - h, h] : this.weighting === 'sqrt' ? [Math.sqrt(1 - h), Math.sqrt(h)] : [1, 1];
+    const [wOther, wHangul] = WEIGHTS[this.weighting](h);
     return { other: parts.rest, hangul: hangulText, wOther, wHangul };
   }
 
@@ -123,6 +126,13 @@ export class RoutedEncoder implements Embedder {
     return out;
   }
 }
+
+const WEIGHTS: Record<RoutedWeighting, (h: number) => [number, number]> = {
+  sqrt: (h) => [Math.sqrt(1 - h), Math.sqrt(h)],
+  share: (h) => [1 - h, h],
+  square: (h) => [(1 - h) ** 2, h ** 2],
+  equal: () => [1, 1],
+};
 
 function scaleInto(dst: Float32Array, offset: number, src: Float32Array, w: number): void {
   for (let k = 0; k < src.length; k++) dst[offset + k] = src[k] * w;

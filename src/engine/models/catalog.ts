@@ -84,20 +84,18 @@ export const RECOMMENDED_ENGLISH_MODEL = 'Xenova/all-MiniLM-L6-v2';
 /** The multilingual transformer to offer for Korean or mixed notes (query:/passage: prefixes in the catalog). */
 export const RECOMMENDED_MULTILINGUAL_MODEL = 'Xenova/multilingual-e5-small';
 /**
- * Hangul share of the letters from which notes count as Korean or mixed. A few Korean words in
- * English notes (names, a quoted phrase) do not need a multilingual model; a Korean note in ten
- * does (≈ 5 % of the letters and more).
+ * Share of non-Latin letters (Hangul and other scripts) from which notes count as Korean or
+ * mixed. A few Korean words in English notes (a name, a quoted phrase) do not need a multilingual
+ * model; one Korean note in twenty (≈ 5 % of the letters) does.
  */
-export const KOREAN_SHARE_FOR_MULTILINGUAL = 0.05;
+export const NON_LATIN_SHARE_FOR_MULTILINGUAL = 0.05;
 
 /**
  * The model to recommend for download, from the script shares of a folder's notes (scriptShares
- * over their text, or letter-weighted over the notes): English notes → all-MiniLM-L6-v2; Korean or
- * mixed notes → multilingual-e5-small. Other scripts (CJK, Cyrillic, …) also get the multilingual
- * model, since the English one cannot read them.
+ * of their text): English notes → all-MiniLM-L6-v2; Korean or mixed notes → multilingual-e5-small.
+ * Notes in other scripts (CJK, Cyrillic, …) get the multilingual model too: the English one
+ * cannot read them. Notes without letters get the English one.
  */
 export function recommendedModel(shares: ScriptShares): string {
-  const nonLatin = shares.hangul + shares.other;
-  if (shares.hangul >= KOREAN_SHARE_FOR_MULTILINGUAL || nonLatin >= KOREAN_SHARE_FOR_MULTILINGUAL) return RECOMMENDED_MULTILINGUAL_MODEL;
-  return RECOMMENDED_ENGLISH_MODEL;
+  return shares.hangul + shares.other >= NON_LATIN_SHARE_FOR_MULTILINGUAL ? RECOMMENDED_MULTILINGUAL_MODEL : RECOMMENDED_ENGLISH_MODEL;
 }
