@@ -36,6 +36,7 @@ export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
     fillMaskModel: c.get<string>('fillMaskModel')?.trim() || 'Xenova/bert-base-uncased',
     crossEncoderModel: c.get<string>('crossEncoderModel')?.trim() || 'Xenova/ms-marco-MiniLM-L-6-v2',
     pooling: POOLINGS.includes(pooling) ? (pooling as Pooling) : '',
+    semanticWeight: weight(c.get('semanticWeight')),
     include: strings(c.get('include')),
     // files.exclude patterns that are switched on (a `{ when }` object means "sometimes": skipped).
     exclude: [...strings(c.get('exclude')), ...Object.keys(filesExclude).filter((k) => filesExclude[k] === true)],
@@ -59,8 +60,13 @@ export function configImpact(e: vscode.ConfigurationChangeEvent): ConfigImpact {
   const affects = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
   if (affects('embeddingModel') || affects('pooling')) return 'model';
   if (affects('modelsDirectory') || affects('include') || affects('exclude') || affects('maxFileSizeKB') || e.affectsConfiguration('files.exclude')) return 'sync';
-  if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads')) return 'live';
+  if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads') || affects('semanticWeight')) return 'live';
   return 'none';
+}
+
+/** A fusion weight from 0 to 1, or null for the model's own. */
+function weight(v: unknown): number | null {
+  return typeof v === 'number' && v >= 0 && v <= 1 ? v : null;
 }
 
 function strings(v: unknown): string[] {
