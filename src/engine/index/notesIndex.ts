@@ -85,15 +85,18 @@ export interface StoreInfo {
 const STORE_INFO = 'index.json';
 
 /**
- * A related passage must sit this many standard deviations above the source's typical cosine.
- * Calibrated on the STS dev sets (each first sentence against all 3,000 others): at 1.5, 98–100 %
- * of paraphrase pairs (gold ≥ 4) and 87–92 % of related ones (2–4) pass, and about half of the
- * pairs rated unrelated (≤ 1) drop out, with static-en-v2 and static-ko alike. Stricter values
- * hide real neighbours in small folders, where no hit can be far from a mean of a dozen passages.
+ * A related passage must sit this many standard deviations above what the other notes offer at
+ * best (typicalNoteSimilarity). On the STS dev sets (each first sentence against all 3,000 others,
+ * every sentence a note) 1.0 keeps 100 % of paraphrase pairs (gold ≥ 4) and 95 % of related ones
+ * (2–4) and drops about 30 % of the pairs rated unrelated (≤ 1), with static-en-v2 and static-ko
+ * alike; 1.5 drops half of them but, with the static models, empties the view of most small
+ * folders, where their cosines barely separate a real neighbour from the rest.
  */
-const STANDS_OUT_Z = 1.5;
-/** Below this many sampled passages the typical cosine is not known well enough to filter by. */
-const MIN_TYPICAL_SAMPLE = 8;
+const STANDS_OUT_Z = 1;
+/** Below this many other notes the typical cosine is not known well enough to filter by. */
+const MIN_TYPICAL_NOTES = 5;
+/** Passages read to learn the typical cosine (an even sample in larger folders). */
+const TYPICAL_SAMPLE = 20_000;
 
 /** How many passages to gather across files before one embedding call. */
 const EMBED_BATCH = 256;
@@ -268,9 +271,9 @@ export class NotesIndex {
     for (const s of sources) {
       let hits = s.vector ? this.passages.dense(s.vector, k, filter) : this.passages.keyword(s.text.slice(0, 2000), k, filter);
       if (s.vector) {
-        const typical = this.passages.vectors!.typicalSimilarity(s.vector, filter);
-        // Too few passages to know what is typical: show the nearest ones.
-        if (typical.n >= MIN_TYPICAL_SAMPLE) hits = hits.filter((h) => h.score - typical.mean >= STANDS_OUT_Z * Math.max(typical.std, 1e-3));
+        const typical = this.typicalNoteSimilarity(s.vector, exclude);
+        // Too few notes to know what is typical: show the nearest ones.
+        if (typical.n >= MIN_TYPICAL_NOTES) hits = hits.filter((h) => h.score - typical.mean >= STANDS_OUT_Z * Math.max(typical.std, 1e-3));
       }
       for (const h of hits) best.set(h.chunk.id, Math.max(best.get(h.chunk.id) ?? -Infinity, h.score));
     }
@@ -278,6 +281,35 @@ export class NotesIndex {
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, k)
       .map(([id, score]) => this.passages.toHit({ chunk: this.passages.chunks.get(id)!, score }));
+  }
+
+  /**
+   * How similar the rest of the notes are to a vector: mean and spread, over the other notes, of
+   * each note's best passage cosine. A related passage has to stand out from what every note
+   * offers at best, not from all passages (most of which are unrelated filler, so any note's best
+   * would look exceptional). Orthogonal notes (another script under the bilingual model) share
+   * nothing to compare and are left out. Large folders are sampled evenly.
+   */
+  private typicalNoteSimilarity(v: Float32Array, exclude: string | null): { mean: number; std: number; n: number } {
+    const vectors = this.passages.vectors;
+    if (!vectors) return { mean: 0, std: 0, n: 0 };
+    const bestOf = new Map<string, number>();
+    const stride = Math.max(1, Math.floor(this.passages.size / TYPICAL_SAMPLE));
+    let i = 0;
+    for (const c of this.passages.chunks.values()) {
+      if (i++ % stride !== 0 || c.path === exclude) continue;
+      const cos = vectors.similarity(v, c.id);
+      if (cos !== null && cos > 0 && cos > (bestOf.get(c.path) ?? -Infinity)) bestOf.set(c.path, cos);
+    }
+    let sum = 0;
+    let sumSq = 0;
+    for (const x of bestOf.values()) {
+      sum += x;
+      sumSq += x * x;
+    }
+    const n = bestOf.size;
+    const mean = n ? sum / n : 0;
+    return { mean, std: n > 1 ? Math.sqrt(Math.max(sumSq / n - mean * mean, 0)) : 0, n };
   }
 
   status(): IndexStatus {

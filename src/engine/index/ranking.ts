@@ -72,7 +72,8 @@ export async function rankAcross(sources: PassageIndex[], query: string, encoder
   if (!q) return { passages: [], ranking: o.mode };
   const pool = Math.max(o.candidates, o.k, opts.reranker ? o.rerankTop : 0);
   if (o.mode === 'semantic' && !encoder) throw new Error('semantic search needs an embedding model; keyword search works without one');
-  const keyword = () => merged(sources.map((s) => s.keyword(q, pool, chunkFilter(s, opts.filter))), pool);
+  // Keywords see the query as typed: a trailing space tells them the last word is finished (no prefix match).
+  const keyword = () => merged(sources.map((s) => s.keyword(query, pool, chunkFilter(s, opts.filter))), pool);
   const canEmbed = !!encoder && sources.some((s) => (s.vectors?.size ?? 0) > 0);
   let out: SearchOutcome<SourcedPassage>;
   if (o.mode === 'keyword' || !canEmbed) {

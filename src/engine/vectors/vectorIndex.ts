@@ -116,7 +116,8 @@ export class VectorIndex {
    * Mean and standard deviation of a vector's cosine with the stored vectors, from an even sample
    * of at most `sample` of them: what "similar" means in this collection, for this vector. A
    * related passage has to stand out from it (cosines of unrelated texts sit anywhere from 0.1
-   * to 0.8 depending on the model, so no fixed threshold can say "related").
+   * to 0.8 depending on the model, so no fixed threshold can say "related"). Only vectors with a
+   * positive cosine count.
    */
   typicalSimilarity(query: Float32Array, filter?: (id: number) => boolean, sample = 256): { mean: number; std: number; n: number } {
     const stride = Math.max(1, Math.floor(this.used / sample));
@@ -127,7 +128,9 @@ export class VectorIndex {
       const id = this.slotIds[slot];
       if (id < 0 || this.norms[slot] < BLANK_NORM || (filter && !filter(id))) continue;
       const c = this.similarity(query, id);
-      if (c === null) continue;
+      // Orthogonal vectors share nothing to compare (in the bilingual model, another script's
+      // passages sit at exactly 0): counted in, they would drag the mean down and swell the spread.
+      if (c === null || c <= 0) continue;
       n++;
       sum += c;
       sumSq += c * c;
