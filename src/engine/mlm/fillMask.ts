@@ -55,8 +55,11 @@ export class FillMasker {
     if (masks === 0) throw new FillMaskInputError(`the text has no ${this.maskToken}: put ${this.maskToken} where the missing word goes`);
     if (masks > MAX_MASKS) throw new FillMaskInputError(`the text has ${masks} masks; at most ${MAX_MASKS} are predicted at once`);
     const maxLength = Math.min(tokenizer.model_max_length ?? 512, 512);
-    const normalized = maskWindow(text.replace(USER_MASK, this.maskToken), this.maskToken, (t) => tokenizer(t).input_ids.dims.at(-1) as number, maxLength);
-    const enc = tokenizer(normalized, { truncation: true, max_length: maxLength });
+    const toModel = (t: string) => t.replace(USER_MASK, this.maskToken);
+    // The part of the user's text the model reads (all of it when it fits): the sentences shown are
+    // this part with one mask replaced, so a mask inside a long note does not return the whole note.
+    const part = maskWindow(text, (t) => tokenizer(toModel(t)).input_ids.dims.at(-1) as number, maxLength);
+    const enc = tokenizer(toModel(part), { truncation: true, max_length: maxLength });
     const ids = Array.from((enc.input_ids as Tensor).data as BigInt64Array, Number);
     const positions = ids.flatMap((id, i) => (id === maskId ? [i] : []));
     if (positions.length === 0) throw new FillMaskInputError(`the mask lies beyond the model's ${maxLength}-token window; shorten the text before it`);
@@ -65,7 +68,7 @@ export class FillMasker {
     const vocab = logits.dims[2] as number;
     const data = logits.data as Float32Array;
     // The window keeps every mask in order, so the j-th mask position is the user's j-th mask.
-    const userMasks = [...text.matchAll(USER_MASK)];
+    const userMasks = [...part.matchAll(USER_MASK)];
     return positions.map((pos, j) => {
       const probs = softmax(data.subarray(pos * vocab, (pos + 1) * vocab));
       const at = userMasks[j];
@@ -76,7 +79,7 @@ export class FillMasker {
       for (const tokenId of topIndices(probs, topK + 16)) {
         if (out.length >= topK) break;
         if (special.has(tokenId)) continue;
-        const w = wholeWord(text, at.index!, at[0].length, this.piece(tokenId), tokenizer.decode([tokenId], { skip_special_tokens: false }).trim());
+        const w = wholeWord(part, at.index!, at[0].length, this.piece(tokenId), tokenizer.decode([tokenId], { skip_special_tokens: false }).trim());
         if (!w || seen.has(w.word)) continue;
         seen.add(w.word);
         out.push({ token: w.word, tokenId, score: probs[tokenId], sequence: w.sequence });
@@ -120,13 +123,16 @@ export function wholeWord(text: string, maskAt: number, maskLength: number, piec
 
 /**
  * The model reads one window of tokens: for a long text (a whole note with a [MASK] in it) keep
- * the part around the masks, cut at spaces, shrinking until it fits. Masks too far apart to fit
+ * the part around the masks (as the user typed them: [MASK] or <mask>), cut at spaces, shrinking
+ * until it fits. Masks too far apart to fit
  * in one window are refused with the reason.
  */
-export function maskWindow(text: string, mask: string, countTokens: (t: string) => number, maxTokens: number): string {
+export function maskWindow(text: string, countTokens: (t: string) => number, maxTokens: number): string {
   if (text.length <= maxTokens || countTokens(text) <= maxTokens) return text;
-  const first = text.indexOf(mask);
-  const last = text.lastIndexOf(mask) + mask.length;
+  const all = [...text.matchAll(USER_MASK)];
+  if (all.length === 0) return text;
+  const first = all[0].index!;
+  const last = all[all.length - 1].index! + all[all.length - 1][0].length;
   for (let margin = maxTokens * 4; margin >= 8; margin = Math.floor(margin * 0.7)) {
     let start = Math.max(0, first - margin);
     let end = Math.min(text.length, last + margin);

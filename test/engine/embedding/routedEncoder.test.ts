@@ -82,6 +82,8 @@ test('a mixed text carries both parts, weighed by the square roots of its script
   // Share and equal weightings put different weights on the same parts.
   const share = new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko, weighting: 'share' }).route(text);
   assert.ok(Math.abs(share.wHangul - h) < 1e-12);
+  const square = new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko }).route(text);
+  assert.ok(Math.abs(square.wHangul - h * h) < 1e-12 && Math.abs(square.wOther - (1 - h) ** 2) < 1e-12, 'square is the default');
   const equal = new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko, weighting: 'equal' }).route(text);
   assert.deepEqual([equal.wOther, equal.wHangul], [1, 1]);
 });
@@ -108,11 +110,12 @@ test('the fingerprint combines both parts: another part, weighting or input chan
   const others = [
     new RoutedEncoder({ id: 'x/routed', other: en, hangul: fakeKo }),
     new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko, weighting: 'equal' }),
+    new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko, weighting: 'sqrt' }),
     new RoutedEncoder({ id: 'x/routed', other: en, hangul: ko, hangulInput: 'all' }),
     new RoutedEncoder({ id: 'x/routed', other: ko, hangul: en }),
   ];
   for (const o of others) assert.notEqual(o.fingerprint, a.fingerprint);
-  assert.match(a.fingerprint, /^x\/routed\|routed-sqrt-hangul-words\|448d\|[0-9a-f]{16}$/);
+  assert.match(a.fingerprint, /^x\/routed\|routed-square-hangul-words\|448d\|[0-9a-f]{16}$/);
 });
 
 test('the product default is the routed bilingual model, built from the bundled parts with nothing configured', async () => {

@@ -106,3 +106,15 @@ test('through the session: a Korean sentence asks for the multilingual model, an
   const [en] = await chosen.mask('I went to the [MASK] this morning.', 3);
   assert.equal(en.length, 3);
 });
+
+test('a mask inside a long note: the sentence shown is the part read around the mask, in the user\'s own words', async () => {
+  const masker = new FillMasker(await load(MINI_MLM, 'fill-mask'));
+  const filler = 'The Weather was mild and the Garden was quiet that afternoon. ';
+  const text = `${filler.repeat(300)}Soccer is a really fun <mask>. ${filler.repeat(300)}`;
+  const [cands] = await masker.predict(text, 3);
+  for (const c of cands) {
+    assert.ok(c.sequence.length < text.length / 4, `${c.sequence.length} characters`);
+    assert.ok(c.sequence.includes(`Soccer is a really fun ${c.token}. The Weather`), c.sequence.slice(0, 80));
+    assert.ok(text.replace('<mask>', c.token).includes(c.sequence), 'a part of the user text, casing kept');
+  }
+});
