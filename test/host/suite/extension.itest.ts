@@ -690,7 +690,8 @@ describe('Semantic Notes in the extension host', function () {
       // A paragraph nothing else is related to: the view and the hover say so instead of weak rows.
       let emptyStateError: unknown;
       const lonely = path.join(root(), 'lonely.md');
-      fs.writeFileSync(lonely, '# Zorbulent\n\nFrimble quaxes glorp vintry snarfles.\n');
+      // Letters no model here has a token for (its vector is zero) and no other note shares.
+      fs.writeFileSync(lonely, '# ꙮꙮꙮ\n\nꙮꙮ ꙮꙮꙮꙮ ꙮ ꙮꙮꙮꙮꙮ\n');
       try {
         const editor = await vscode.window.showTextDocument(vscode.Uri.file(lonely));
         editor.selection = new vscode.Selection(2, 3, 2, 3);
