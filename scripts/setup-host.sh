@@ -100,6 +100,8 @@ JSON
   exit 1
 }
 [ -x "$RG_IN_CODE_SERVER" ] || die "code-server installed without its ripgrep binary ($RG_IN_CODE_SERVER); see $PREFIX/npm-install.log"
-version=$("$BIN" --version 2>&1 | head -1) || die "code-server does not start: $version"
-echo "$version" | grep -q "^$CODE_SERVER_VERSION " || die "unexpected code-server version: $version"
+# On a machine where code-server never ran, its first output line is "Wrote default config file
+# to ~/.config/code-server/config.yaml", not the version: look for the version line itself.
+output=$("$BIN" --version 2>&1) || die "code-server does not start: $output"
+version=$(printf '%s\n' "$output" | grep -m1 "^$CODE_SERVER_VERSION ") || die "unexpected code-server version: $output"
 say "installed code-server $version"
