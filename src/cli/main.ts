@@ -16,6 +16,7 @@ import {
 import type { FusionSettings } from '../engine/search/fusion';
 import type { Metric, Pooling, SearchHit, SearchMode } from '../engine/types';
 import { ProgressBar } from './progress';
+import { isDir } from '../engine/util/fsProbe';
 
 interface ModelFlags {
   model?: string;
@@ -232,13 +233,6 @@ function positiveInt(v: string): number {
   return n;
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');

@@ -4,6 +4,7 @@
 // folder is found by walking up from this file, not by a fixed relative path.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDir, isFile } from '../util/fsProbe';
 
 /** The org folder bundled models live in: `<package>/models/<BUNDLED_ORG>/<name>/`. */
 export const BUNDLED_ORG = 'semantic-notes';
@@ -33,18 +34,4 @@ export function bundledModelsDir(from: string = __dirname): string | null {
   return found;
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}

@@ -12,6 +12,7 @@ import { CATALOG } from './catalog';
 import { externalDataFiles } from './folder';
 import { ONNX_FILE, readProfile, type ModelKind, type ModelProfile } from './profile';
 import type { ModelLocation } from './resolve';
+import { readJson } from '../util/fsProbe';
 
 export interface LoadedModel {
   id: string;
@@ -232,13 +233,6 @@ function sizeOf(p: string): number | null {
   }
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-}
 
 function article(kind: ModelKind): string {
   return kind === 'embedding' ? 'an' : 'a';

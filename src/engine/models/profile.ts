@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { Pooling } from '../types';
 import { FUSION_METHODS, type FusionSettings } from '../search/fusion';
 import { CATALOG } from './catalog';
+import { isFile, readJson } from '../util/fsProbe';
 
 export type ModelKind = 'embedding' | 'fill-mask' | 'cross-encoder';
 export type Dtype = 'fp32' | 'q8' | 'fp16' | 'int8' | 'uint8' | 'q4';
@@ -235,18 +236,4 @@ export function inputWindow(dir: string): number {
   return Number.isFinite(window) ? window : 512;
 }
 
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-}

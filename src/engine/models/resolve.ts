@@ -17,6 +17,7 @@ import { ModelNotFoundError, checkModelFolder } from './folder';
 
 export { ModelNotFoundError, checkModelFolder, externalDataFiles, MANIFEST_FILE } from './folder';
 import { DTYPES, isDtype, type Dtype } from './profile';
+import { isDir } from '../util/fsProbe';
 
 export type { DownloadProgress } from './download';
 
@@ -127,10 +128,3 @@ export async function resolveModel(id: string, opts: ResolveOptions = {}): Promi
   return { id, dir, root: cacheRoot, source: 'hub', ...(dtype ? { dtype } : {}), revision };
 }
 
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
