@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NotesIndex } from '../../../src/engine/index/notesIndex';
+import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../../../src/engine/session';
 import { repoRoot, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
 
@@ -128,6 +129,32 @@ test('related passages must stand out from the folder; a near-copy does, unrelat
     // A text the model reads nothing in falls back to shared words.
     const ko = await idx.related({ text: '김치 담그는 법' }, 3);
     assert.ok(ko.length === 0 || ko[0].path === 'korean/kimchi.md', JSON.stringify(ko));
+  } finally {
+    await idx.close();
+  }
+});
+
+test('the bundled bilingual default: Korean queries find Korean notes and English queries English ones, in every mode', async () => {
+  const session = new EngineSession({ embeddingModel: DEFAULT_EMBEDDING_MODEL, fillMaskModel: '', crossEncoderModel: '' });
+  const idx = await session.openIndex(examples(), tmpDir('sn-store-'));
+  await idx.sync();
+  try {
+    assert.equal(idx.encoder?.id, DEFAULT_EMBEDDING_MODEL, 'found with no models folder configured');
+    const status = idx.status();
+    assert.ok(status.scripts.hangul > 0.1 && status.scripts.latin > 0.5, JSON.stringify(status.scripts));
+    const cases: [string, (p: string) => boolean][] = [
+      ['기차 여행', (p) => p.startsWith('korean/')],
+      ['김치찌개 끓이는 법', (p) => p.startsWith('korean/')],
+      ['baking bread at home', (p) => !p.startsWith('korean/')],
+      ['how do I undo a commit', (p) => !p.startsWith('korean/')],
+    ];
+    for (const [q, own] of cases) {
+      for (const mode of ['hybrid', 'semantic', 'keyword'] as const) {
+        const hits = await idx.search(q, { mode, k: 3 });
+        assert.ok(hits.length > 0, `${q} [${mode}]`);
+        assert.ok(hits.every((h) => own(h.path)), `${q} [${mode}]: ${hits.map((h) => h.path).join(', ')}`);
+      }
+    }
   } finally {
     await idx.close();
   }
