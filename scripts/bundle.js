@@ -19,12 +19,6 @@ const root = path.join(__dirname, '..');
 const outDir = path.join(root, 'dist');
 const quiet = process.argv.includes('--quiet');
 
-/**
- * Engine modules the client may inline: pure text functions with no I/O and no dependencies
- * (search highlights use the keyword tokenizer, so they mark exactly the words BM25 matched).
- */
-const CLIENT_SAFE_ENGINE = new Set(['src/engine/search/tokenize.ts', 'src/engine/search/stem.ts']);
-
 /** Loaded from node_modules at run time; everything else is inlined. */
 const EXTERNAL = ['vscode', 'onnxruntime-node', 'onnxruntime-common', 'hnswlib-node'];
 
@@ -84,7 +78,7 @@ function checkInputs(entry, inputs) {
   if (transformers.length !== entry.transformers) problems.push(`${transformers.length} copies of transformers.js (${transformers.join(', ') || 'none'}), expected ${entry.transformers}`);
   for (const f of inputs) {
     if (/node_modules\/(sharp|@img|onnxruntime-web|onnxruntime-node|hnswlib-node)\//.test(f)) problems.push(`inlines ${f}`);
-    if (entry.name === 'extension' && f.startsWith('src/engine/') && !CLIENT_SAFE_ENGINE.has(f)) problems.push(`the client inlines the engine (${f}): the extension host must stay thin`);
+    if (entry.name === 'extension' && f.startsWith('src/engine/')) problems.push(`the client inlines the engine (${f}): the extension host must stay thin`);
   }
   if (problems.length) throw new Error(`dist/${entry.name}.js: ${problems.join('; ')}`);
 }

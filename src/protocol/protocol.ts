@@ -67,6 +67,11 @@ export interface FolderStatus extends IndexStatus {
 
 export interface FolderHit extends SearchHit {
   folderId: string;
+  /**
+   * Search hits only: the words of the heading (or the path, when there is none) and of the
+   * snippet that match the query, as [start, end) offsets, marked the way keyword search matches.
+   */
+  marks?: { heading: [number, number][]; snippet: [number, number][] };
 }
 
 export interface SearchResult {

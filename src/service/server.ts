@@ -9,6 +9,7 @@ import { FillMaskInputError } from '../engine/mlm/fillMask';
 import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
 import type { WalkOptions } from '../engine/notes/walker';
 import { recommendedModel } from '../engine/models/catalog';
+import { queryMatcher } from '../engine/search/highlight';
 import { ModelUpgrade } from './modelUpgrade';
 import {
   ErrorCodes,
@@ -347,7 +348,13 @@ export class Server {
         query,
         { mode, k, reranker, fusion, signal: controller.signal },
       );
-      const hits = r.hits.map(({ source, ...h }) => ({ ...h, folderId: folders[source].spec.id }));
+      // Highlights are computed here, so the editor's host never runs the tokenizer.
+      const matcher = queryMatcher(query);
+      const hits = r.hits.map(({ source, ...h }) => ({
+        ...h,
+        folderId: folders[source].spec.id,
+        marks: { heading: matcher.ranges(h.heading || h.path), snippet: matcher.ranges(h.snippet) },
+      }));
       return { hits, ranking: r.ranking, ...(r.notice ? { notice: r.notice } : {}) };
     } finally {
       sub.dispose();

@@ -1,11 +1,11 @@
 // The sidebar search view (a WebviewView): query box, mode and rerank toggles, results with
-// highlighted snippets (whole words, computed here: see highlight.ts), relevance bars relative to
+// highlighted snippets (whole words, marked by the service: see engine/search/highlight.ts), relevance bars relative to
 // the best hit (relevance.ts), keyboard navigation; choosing a result opens the note at its line.
 // The page can only name a result by its position in the list it was sent, so it opens nothing else.
 import * as vscode from 'vscode';
 import type { FolderHit, SearchMode } from '../../protocol/protocol';
 import { MODES, modeName } from '../commands/searchQuickPick';
-import { queryMatcher, type Range } from '../highlight';
+import type { Range } from '../../engine/search/highlight';
 import type { ModelStatus } from '../modelStatus';
 import type { Queries } from '../queries';
 import { levelLabel, relevanceOfHits, relevanceTooltip } from '../relevanceText';
@@ -144,9 +144,8 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
 }
 
 /** What the page is sent for each hit: no raw score in sight, only in the tooltip. */
-export function shownHits(query: string, hits: readonly FolderHit[]): ShownHit[] {
+export function shownHits(_query: string, hits: readonly FolderHit[]): ShownHit[] {
   const relevance = relevanceOfHits(hits);
-  const matcher = queryMatcher(query);
   return hits.map((h, i) => {
     const heading = h.heading || h.path;
     return {
@@ -157,8 +156,9 @@ export function shownHits(query: string, hits: readonly FolderHit[]): ShownHit[]
       level: relevance[i].level,
       label: levelLabel(relevance[i].level),
       tip: relevanceTooltip(relevance[i], h.score),
-      headingMarks: matcher.ranges(heading),
-      snippetMarks: matcher.ranges(h.snippet),
+      // Marked by the service (engine/search/highlight.ts): no tokenizer runs in the editor.
+      headingMarks: h.marks?.heading ?? [],
+      snippetMarks: h.marks?.snippet ?? [],
     };
   });
 }

@@ -1,7 +1,7 @@
 // Search-result highlighting: whole words only, matched as the keyword index matches them.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { queryMatcher } from '../../src/extension/highlight';
+import { queryMatcher } from '../../../src/engine/search/highlight';
 
 const marked = (query: string, text: string) => queryMatcher(query).ranges(text).map(([a, b]) => text.slice(a, b));
 

@@ -3,8 +3,9 @@
 // index's own tokenizer (stopwords dropped, English Porter stems, Korean particles stripped and
 // bigrams), so "Bake" lights up for "baking" and "기차가" for "기차". The last query word also
 // matches as a prefix, as it does while the query is being typed. No vscode import: unit-tested
-// headless; the search view gets the ranges and only paints them.
-import { tokenize } from '../engine/search/tokenize';
+// headless. The service computes the ranges with each search hit, so the editor never runs the
+// tokenizer; the search view only paints them.
+import { tokenize } from './tokenize';
 
 /** [start, end) offsets in UTF-16 code units, ascending, not overlapping. */
 export type Range = [number, number];
