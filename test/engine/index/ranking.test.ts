@@ -10,17 +10,9 @@ import { NotesIndex } from '../../../src/engine/index/notesIndex';
 import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../../../src/engine/session';
 import { repoRoot, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
+import { FOLDER_A, FOLDER_B, QUERY, writeFolder } from '../../fixtures/twoFolders';
 
 const EN_ONLY = 'semantic-notes/static-en-v2';
-
-function folder(files: Record<string, string>): string {
-  const dir = tmpDir('sn-rank-');
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
-}
 
 function examples(): string {
   const dir = tmpDir('sn-notes-');
@@ -78,28 +70,18 @@ test('fusion weight 0 is exactly keyword search, weight 1 keeps semantic order a
 
 test('two folders are ranked as one collection: the best passage comes first wherever it lives', async () => {
   const enc = await encoder(EN_ONLY);
-  // Folder A: nothing about git, but one note that shares a word with the query ("branch").
-  const a = folder({
-    'garden.md': '# Pruning\n\nCut each branch of the apple tree back to an outward bud in late winter.\n',
-    'soup.md': '# Leek soup\n\nSweat the leeks in butter, add stock and simmer for twenty minutes.\n',
-    'bikes.md': '# Chain care\n\nWipe the chain and oil every link after a wet ride.\n',
-  });
-  // Folder B: the passage the user wants.
-  const b = folder({
-    'git.md': '# Git\n\n## Rebase a feature branch\n\nRun git fetch, then git rebase origin/main on the feature branch and fix conflicts.\n',
-    'travel.md': '# Packing list\n\nPassport, charger, a light rain jacket.\n',
-    'tea.md': '# Green tea\n\nBrew at 80 degrees for two minutes.\n',
-  });
+  const a = writeFolder(FOLDER_A);
+  const b = writeFolder(FOLDER_B);
   const ia = NotesIndex.open({ root: a, storeDir: tmpDir('sn-store-'), encoder: enc });
   const ib = NotesIndex.open({ root: b, storeDir: tmpDir('sn-store-'), encoder: enc });
   await ia.sync();
   await ib.sync();
   try {
     // The premise: inside its own folder, A's top hit is first too (rank 1 of both its lists).
-    const onlyA = await ia.search('rebase my feature branch', { mode: 'hybrid', k: 1 });
+    const onlyA = await ia.search(QUERY, { mode: 'hybrid', k: 1 });
     assert.equal(onlyA[0].path, 'garden.md');
     for (const mode of ['hybrid', 'keyword', 'semantic'] as const) {
-      const r = await NotesIndex.searchMany([ia, ib], 'rebase my feature branch', { mode, k: 4 });
+      const r = await NotesIndex.searchMany([ia, ib], QUERY, { mode, k: 4 });
       assert.equal(r.hits[0].path, 'git.md', `${mode}: ${JSON.stringify(r.hits.map((h) => [h.source, h.path, h.score]))}`);
       assert.equal(r.hits[0].source, 1);
       for (let i = 1; i < r.hits.length; i++) assert.ok(r.hits[i - 1].score >= r.hits[i].score, `${mode}: scores descend`);
