@@ -5,7 +5,7 @@ import { Bm25Index, type Bm25Options } from '../search/bm25';
 import type { Embedder } from '../embedding/encoder';
 import type { StoredChunk } from '../store/noteStore';
 import type { SearchHit } from '../types';
-import { keywordText, rankAcross, type RankedPassage, type SearchOptions, type SearchOutcome } from './ranking';
+import { keywordText, rankAcross, type RankedPassage, type SearchOptions } from './ranking';
 import { VectorIndex, type VectorIndexOptions } from '../vectors/vectorIndex';
 import { makeSnippet } from './snippet';
 
@@ -74,12 +74,7 @@ export class PassageIndex {
 
   /** Ranked passages for a query. Semantic and hybrid modes need `encoder`. */
   async search(query: string, encoder: Embedder | null, opts: SearchOptions = {}): Promise<RankedPassage[]> {
-    return (await this.searchWithOutcome(query, encoder, opts)).passages;
-  }
-
-  /** search(), also telling which ranking was used and why (see rankAcross). */
-  searchWithOutcome(query: string, encoder: Embedder | null, opts: SearchOptions = {}): Promise<SearchOutcome> {
-    return rankAcross([this], query, encoder, opts);
+    return (await rankAcross([this], query, encoder, opts)).passages;
   }
 
   /** Nearest passages to a vector (cosine), e.g. for related notes. */

@@ -85,7 +85,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
         mode,
         rerank,
         notice: this.models.searchNotice(mode, rerank, !!notice),
-        hits: shownHits(query, hits),
+        hits: shownHits(hits),
       };
       await this.channel?.post(this.last);
       return hits;
@@ -144,7 +144,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
 }
 
 /** What the page is sent for each hit: no raw score in sight, only in the tooltip. */
-export function shownHits(_query: string, hits: readonly FolderHit[]): ShownHit[] {
+export function shownHits(hits: readonly FolderHit[]): ShownHit[] {
   const relevance = relevanceOfHits(hits);
   return hits.map((h, i) => {
     const heading = h.heading || h.path;
