@@ -262,6 +262,10 @@ async function tolerant() {
         if (!bestP || r[1] + r[0] > bestP.score) bestP = { score: r[1] + r[0], prefixWeight, minPrefixLength, maxPrefixTerms };
       }
   console.log('  best:', JSON.stringify(bestP));
+  console.log('\nContext: how many of the rest of the query\'s best passages choose the completions and variants, and the share exponent:');
+  for (const contextPassages of [0, 10, 15, 20, 30, 50])
+    for (const contextExponent of [0, 0.5, 1]) row(`passages ${contextPassages} exponent ${contextExponent}`, { tuning: { ...T, contextPassages, contextExponent } });
+  for (const prefixWeight of [0.9, 0.95, 0.98, 1]) row(`context defaults, prefix weight ${prefixWeight}`, { tuning: { ...T, prefixWeight } });
   console.log('\nFuzzy (typo set; clean must not drop):');
   let bestF = null;
   // Fuzzy lookups for every query word cost a tree walk each (and measured little better than

@@ -20,10 +20,13 @@
 // indexed terms as alternatives: completions of the last word while it is being typed, and, for
 // a word of 5+ letters the index lacks, words within 1 edit (2 from 10 letters) of it among the
 // surface words seen at index time (termDictionary.ts; a typo is in the written word, not in its
-// Porter stem). An alternative t' scores the formula above with w(t)·f·min(idf(t'), idf(t))
-// (f = TOLERANT_DEFAULTS' weight), and a query word contributes its best alternative per
-// document, so exact matches keep exact Okapi scores and outrank variants. Hangul bigrams are
-// matched exactly: a mistyped syllable spoils one or two bigrams of a word, not the word.
+// Porter stem). Which alternatives count is decided in the context of the rest of the query:
+// those words are scored first, and a completion or variant is kept when it occurs in their best
+// passages, the most frequent there first ("colorectal can" → cancer, "stem cel" → cells); with
+// no such context, the most frequent words and fewest edits win. An alternative t' scores the
+// formula above with w(t)·f·min(idf(t'), idf(t)) (f from TOLERANT_DEFAULTS and the context), and a
+// query word contributes its best alternative per document. Hangul bigrams are matched exactly:
+// a mistyped syllable spoils one or two bigrams of a word, not the word.
 //
 // Layout. Each term has a growable Int32Array of (slot, tf) pairs, appended in slot order, so
 // every posting list is sorted by slot. A slot is a document's position in insertion order;
@@ -64,8 +67,14 @@ export interface TolerantTuning {
   prefixWeight: number;
   /** Shortest last word (in characters) that is completed as a prefix. */
   minPrefixLength: number;
-  /** Most completions kept per prefix (the most frequent words first). */
+  /** Most completions kept per prefix (those the rest of the query co-occurs with most first). */
   maxPrefixTerms: number;
+  /** Completions considered per prefix (the most frequent first) before the rest of the query picks among them. */
+  prefixCandidates: number;
+  /** How many of the rest of the query's best passages judge which completion or variant was meant. */
+  contextPassages: number;
+  /** A chosen alternative scores (its count in those passages / the best one's)^this. */
+  contextExponent: number;
   /** A fuzzy match scores this fraction per edit (weight^distance). */
   fuzzyWeight: number;
   /** Shortest query word (in characters) matched within 1 edit. */
@@ -74,32 +83,46 @@ export interface TolerantTuning {
   fuzzy2MinLength: number;
   /** Fuzzy matching only for words whose own term is in at most this many documents. */
   fuzzyMaxExactDf: number;
-  /** Most fuzzy candidates kept per word (fewest edits, then most frequent, first). */
+  /** Most fuzzy candidates kept per word (those the rest of the query co-occurs with most first). */
   maxFuzzyTerms: number;
+  /** Fuzzy candidates considered per word (fewest edits, then most frequent, first). */
+  fuzzyCandidates: number;
 }
 
 /**
  * Frozen after tuning on SciFact TRAIN only (scripts/tune-bm25.js tolerant: 809 queries through
  * the passage index, query sets clean / last word half-typed / typos from eval/queryNoise.ts with
  * NOISE_SEED). nDCG@10 exact-only → these defaults: clean 0.7035 → 0.7034, half-typed 0.6706 →
- * 0.6943, typos 0.5872 → 0.6932. Both weights rose to 0.9 from 0.3–0.8 (0.95 measured within
- * ±0.002); they stay at 0.9 so a matched variant always scores below the word itself. Fuzzy
- * lookups for every query word instead of only unknown ones (fuzzyMaxExactDf ∞ vs 0, at weight
- * 0.3) gained 0.002 on typos, cost 0.0015 on clean queries and a tree walk per word; words in at
- * most 2 documents vs none: +0.0006 typos, −0.0003 clean; 1 edit from 4 letters instead of 5:
- * +0.0016 typos, −0.0011 clean, −0.004 half-typed; caps of 4–32 fuzzy terms measured equal, 8
- * completions beat 32 by 0.002. Trying 2 edits only when 1 edit finds nothing (for speed, after
- * the grid) measured typos 0.6931 against 0.6932, the rest unchanged.
+ * 0.7004, typos 0.5872 → 0.6933.
+ * - Completions chosen by the rest of the query (its best 20 passages) instead of by frequency
+ *   alone: half-typed 0.6943 → 0.7004, clean and typos unchanged. Counting passages beat summing
+ *   their scores (0.6998 vs 0.6995); 20 passages beat 10, 15, 30 and 50 (0.6947–0.6997); a
+ *   share exponent of 0.5 beat 0 and 1 (0.6998, 0.6996); 64 candidates equal 256 and 1,024, 16
+ *   lose 0.0025. With the context choosing, a completion scores nearly as much as the word
+ *   itself (weight 1 beat 0.9 by 0.002–0.004; 0.98 keeps the typed word first when it is a word
+ *   for 0.0001). No fuzzy matching of the word being typed when it has
+ *   completions (+0.0006 half-typed).
+ * - Fuzzy: both weights rose to 0.9 from 0.3–0.8 in the first grid (0.95 within ±0.002). Fuzzy
+ *   lookups for every query word instead of only unknown ones (fuzzyMaxExactDf ∞ vs 0, at weight
+ *   0.3) gained 0.002 on typos, cost 0.0015 on clean queries and a tree walk per word; words in
+ *   at most 2 documents vs none: +0.0006 typos, −0.0003 clean; 1 edit from 4 letters instead of
+ *   5: +0.0016 typos, −0.0011 clean, −0.004 half-typed; caps of 4–32 fuzzy terms measured equal.
+ *   Trying 2 edits only when 1 edit finds nothing (for speed) measured typos 0.6931 against
+ *   0.6932. Variants chosen in context: typos +0.0002.
  */
 export const TOLERANT_DEFAULTS: Readonly<TolerantTuning> = Object.freeze({
-  prefixWeight: 0.9,
+  prefixWeight: 0.98,
   minPrefixLength: 2,
   maxPrefixTerms: 8,
+  prefixCandidates: 64,
+  contextPassages: 20,
+  contextExponent: 0.5,
   fuzzyWeight: 0.9,
   fuzzy1MinLength: 5,
   fuzzy2MinLength: 10,
   fuzzyMaxExactDf: 0,
   maxFuzzyTerms: 8,
+  fuzzyCandidates: 32,
 });
 
 const HAS_DIGIT = /\d/;
@@ -127,6 +150,20 @@ interface QueryGroup {
   exactDf: number;
   terms: number[];
   factors: number[];
+  /**
+   * Completions or typo variants of the word, in order of preference without context (most
+   * frequent, fewest edits); search() keeps up to `keep` of them once the rest of the query is
+   * scored (chooseInContext).
+   */
+  pending?: Candidate[];
+  keep?: number;
+  context?: Readonly<TolerantTuning>;
+}
+
+interface Candidate {
+  t: number;
+  df: number;
+  factor: number;
 }
 
 /** Adds a term to a group, or raises its factor if it is there already. */
@@ -257,9 +294,10 @@ export class Bm25Index {
    * query word may also match other indexed words: the last word, if nothing follows it, as the
    * start of longer words ("ownersh" → ownership), and a word of 5+ letters within one edit (two
    * for long ones) of words seen at index time ("refrences" → references → the term "refer").
-   * Such a match scores BM25 of the matched term times a discount (TOLERANT_DEFAULTS), with idf
-   * capped at the query word's own idf, so it never outranks the exact word in an otherwise equal
-   * document. A query word counts once per document: its best-scoring match.
+   * Which of them count is judged by the rest of the query (chooseInContext). Such a match scores
+   * BM25 of the matched term times a factor (TOLERANT_DEFAULTS, below 1), with idf capped at the
+   * query word's own idf, so it never outranks the exact word in an otherwise equal document. A
+   * query word counts once per document: its best-scoring match.
    */
   search(query: string, k: number, filter?: (id: number) => boolean, match: KeywordMatchOptions = {}): Bm25Hit[] {
     const n = this.size;
@@ -283,7 +321,12 @@ export class Bm25Index {
     const base = k1 * (1 - this.b);
     const perLen = avgdl > 0 ? (k1 * this.b) / avgdl : 0;
     const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    // The word being typed goes last: its completions are chosen by what the rest of the query
+    // has scored so far.
+    groups.sort((x, y) => (x.pending ? 1 : 0) - (y.pending ? 1 : 0));
     for (const g of groups) {
+      if (g.pending) this.chooseInContext(g, nTouched);
+      if (g.terms.length === 0) continue;
       const capIdf = g.exactDf > 0 ? idf(g.exactDf) : Infinity;
       if (g.terms.length === 1 && g.factors[0] === 1) {
         // One exact term: accumulate straight into the scores (the common case).
@@ -354,22 +397,23 @@ export class Bm25Index {
       }
       const surface = q.surfaces?.[i] ?? '';
       if (surface !== '') {
-        if (useFuzzy && exactDf <= tune.fuzzyMaxExactDf && fuzzyWords < MAX_FUZZY_WORDS) {
-          fuzzyWords++;
-          this.addFuzzy(g, surface, tune);
-        }
         if (usePrefix && surface === q.lastWord) {
           this.addPrefix(g, surface, tune);
           lastWordDone = true;
         }
+        // A word still being typed is not a typo of another word.
+        if (useFuzzy && exactDf <= tune.fuzzyMaxExactDf && fuzzyWords < MAX_FUZZY_WORDS && !g.pending) {
+          fuzzyWords++;
+          this.addFuzzy(g, surface, tune);
+        }
       }
-      if (g.terms.length) groups.push(g);
+      if (g.terms.length || g.pending) groups.push(g);
     }
     // A last word that gave no term of its own (a stopword being typed: "the" → "theory").
     if (usePrefix && !lastWordDone && q.lastWord) {
       const g: QueryGroup = { weight: 1, exactDf: 0, terms: [], factors: [] };
       this.addPrefix(g, q.lastWord, tune);
-      if (g.terms.length) groups.push(g);
+      if (g.terms.length || g.pending) groups.push(g);
     }
     return groups;
   }
@@ -382,15 +426,71 @@ export class Bm25Index {
     // (1–3 ms against 0.1–0.2 ms on SciFact's 37k words), and most typos are one edit.
     let found = this.liveMatches(this.dict.fuzzy(word, 1));
     if (found.length === 0 && maxDistance > 1) found = this.liveMatches(this.dict.fuzzy(word, maxDistance));
+    if (found.length === 0) return;
     found.sort((a, b) => a.distance - b.distance || b.df - a.df);
-    for (const m of found.slice(0, tune.maxFuzzyTerms)) addAlternative(g, m.t, tune.fuzzyWeight ** m.distance);
+    g.pending = found.slice(0, Math.max(tune.fuzzyCandidates, tune.maxFuzzyTerms)).map((m) => ({ t: m.t, df: m.df, factor: tune.fuzzyWeight ** m.distance }));
+    g.keep = tune.maxFuzzyTerms;
+    g.context = tune;
   }
 
+  /** Completions of the word being typed, the most frequent first (chosen in chooseInContext). */
   private addPrefix(g: QueryGroup, word: string, tune: Readonly<TolerantTuning>): void {
     if (word.length < tune.minPrefixLength) return;
-    const found = this.liveMatches(this.dict.completions(word));
+    const found = this.liveMatches(this.dict.completions(word)).filter((m) => !g.terms.includes(m.t));
+    if (found.length === 0) return;
     found.sort((a, b) => b.df - a.df);
-    for (const m of found.slice(0, tune.maxPrefixTerms)) addAlternative(g, m.t, tune.prefixWeight);
+    g.pending = found.slice(0, Math.max(tune.prefixCandidates, tune.maxPrefixTerms)).map((m) => ({ t: m.t, df: m.df, factor: tune.prefixWeight }));
+    g.keep = tune.maxPrefixTerms;
+    g.context = tune;
+  }
+
+  /**
+   * Which of a word's completions or typo variants the user meant, judged by the rest of the
+   * query: those found in the documents it ranks best so far (the scores array holds its
+   * partial scores here), the most common there first ("bariatric surgery reduces colorectal
+   * can" → cancer before the more frequent can·not). With no other word, or none of the
+   * candidates in those documents, the order given (most frequent, fewest edits) decides.
+   */
+  private chooseInContext(g: QueryGroup, nTouched: number): void {
+    const candidates = g.pending!;
+    const keep = g.keep!;
+    const { contextPassages, contextExponent } = g.context!;
+    let chosen: { c: Candidate; share: number }[] = [];
+    if (nTouched > 0 && contextPassages > 0) {
+      const inTop = this.bestTouched(nTouched, contextPassages);
+      const support: { c: Candidate; count: number; order: number }[] = [];
+      candidates.forEach((c, order) => {
+        const p = this.postings[c.t];
+        const d = p.data;
+        const end = p.length * 2;
+        let count = 0;
+        for (let j = 0; j < end; j += 2) if (inTop.has(d[j])) count++;
+        if (count > 0) support.push({ c, count, order });
+      });
+      support.sort((x, y) => y.count - x.count || x.order - y.order);
+      if (support.length) chosen = support.slice(0, keep).map((x) => ({ c: x.c, share: (x.count / support[0].count) ** contextExponent }));
+    }
+    if (chosen.length === 0) chosen = candidates.slice(0, keep).map((c) => ({ c, share: 1 }));
+    for (const { c, share } of chosen) addAlternative(g, c.t, c.factor * share);
+  }
+
+  /** The `n` best-scoring of the slots touched so far (kept sorted by insertion: n is small). */
+  private bestTouched(nTouched: number, n: number): Set<number> {
+    const scores = this.scores;
+    const touched = this.touched;
+    const best: number[] = [];
+    for (let i = 0; i < nTouched; i++) {
+      const slot = touched[i];
+      const v = scores[slot];
+      if (best.length === n && v <= scores[best[n - 1]]) continue;
+      let j = best.length < n ? best.length : n - 1;
+      while (j > 0 && scores[best[j - 1]] < v) {
+        if (j < n) best[j] = best[j - 1];
+        j--;
+      }
+      best[j] = slot;
+    }
+    return new Set(best);
   }
 
   /** Dictionary matches whose term still occurs somewhere, one per term (its fewest edits). */

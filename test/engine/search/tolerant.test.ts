@@ -138,3 +138,19 @@ test('the word dictionary survives serialize → deserialize: tolerant results a
   assert.deepEqual(lone.search('ownersh', 5), []);
   assert.deepEqual(Bm25Index.deserialize(lone.serialize()).search('ownersh', 5), []);
 });
+
+test('the word being typed is completed to what the rest of the query is about, not to the most frequent word', () => {
+  const idx = new Bm25Index();
+  // Ten words starting "can" in three documents each, and "cancer" in one: by frequency alone the
+  // eight kept completions of "can" leave "cancer" out.
+  const common = ['canal', 'canary', 'candle', 'candy', 'canine', 'canoe', 'canon', 'canopy', 'canvas', 'canyon'];
+  let id = 1;
+  for (const w of common) for (let i = 0; i < 3; i++) idx.add(id++, `a note about the ${w} number ${i}`);
+  idx.add(100, 'colorectal screening schedule');
+  idx.add(101, 'colorectal cancer risk after surgery');
+  const typed = idx.search('colorectal can', 5).map((h) => h.id);
+  assert.equal(typed[0], 101, `"colorectal can" → cancer: ${typed}`);
+  // Without the rest of the query to judge by, the most frequent completions are the ones kept.
+  const byFrequency = idx.search('colorectal can', 5, undefined, { tuning: { contextPassages: 0 } }).map((h) => h.id);
+  assert.notEqual(byFrequency[0], 101, `by frequency alone "cancer" is not among the completions: ${byFrequency}`);
+});
