@@ -22,39 +22,33 @@ const { ndcgAtK, recallAtK, mrrAtK } = require(path.join(out, 'eval', 'metrics.j
 const args = process.argv.slice(2);
 const dataDir = path.join(__dirname, '..', '..', 'shared', 'data');
 const notesDir = args.includes('--notes') ? args[args.indexOf('--notes') + 1] : null;
-const defaultTokenize = tok.tokenize;
-const defaultWithSurfaces = tok.tokenizeWithSurfaces;
-
-const defaultQueryTerms = tok.queryTerms;
-
-/** Makes Bm25Index tokenize documents and queries with `opts`. */
-function useTokenizer(opts) {
-  tok.tokenize = (text) => tok.tokenizeWith(text, opts);
-  // Bm25Index.add() tokenizes through tokenizeWithSurfaces().
-  tok.tokenizeWithSurfaces = (text) => defaultWithSurfaces(text, opts);
-  tok.queryTerms = (text) => defaultQueryTerms(text, opts);
-}
-
-function restoreTokenizer() {
-  tok.tokenize = defaultTokenize;
-  tok.tokenizeWithSurfaces = defaultWithSurfaces;
-  tok.queryTerms = defaultQueryTerms;
-}
-
-function build(docs) {
-  const idx = new Bm25Index();
+/** A keyword index over `docs` with the given analyzer (Bm25Index's option: no patching). */
+function build(docs, analyzer = tok.DEFAULT_ANALYZER) {
+  const idx = new Bm25Index({ analyzer });
   docs.forEach((d, i) => idx.add(i, d));
   return idx;
 }
 
-/** Mean metrics over the judged queries; queryTerms, if given, replaces the query-side terms. */
-function scoreRun(idx, queries, qrels, docIds, k1, b, queryTerms = null) {
+/** Whitespace-and-punctuation words, lowercased: the baseline every choice is measured against. */
+const plainWords = (t) => t.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}_]+/u).filter(Boolean);
+const PLAIN_ANALYZER = {
+  version: 0,
+  index: (t) => {
+    const tokens = plainWords(t);
+    return { tokens, surfaces: tokens.map(() => '') };
+  },
+  query: (t) => {
+    const terms = [...new Set(plainWords(t))];
+    return { terms, weights: terms.map(() => 1) };
+  },
+};
+
+/** Mean metrics over the judged queries. */
+function scoreRun(idx, queries, qrels, docIds, k1, b) {
   idx.k1 = k1; // readonly in TypeScript; the tuner sweeps it on one built index
   idx.b = b;
-  const saved = tok.queryTerms;
-  if (queryTerms) tok.queryTerms = queryTerms;
   let ndcg = 0, r100 = 0, mrr = 0, n = 0;
-  try {
+  {
     for (const q of queries) {
       const rel = qrels.get(q.id);
       if (!rel) continue;
@@ -65,8 +59,6 @@ function scoreRun(idx, queries, qrels, docIds, k1, b, queryTerms = null) {
       mrr += mrrAtK(ranked, rel, 10);
       n++;
     }
-  } finally {
-    tok.queryTerms = saved;
   }
   return { ndcg10: ndcg / n, recall100: r100 / n, mrr10: mrr / n, n };
 }
@@ -89,22 +81,24 @@ async function scifact() {
     ['Porter, no stopwords', { ...base, identifierParts: true, stem: 'porter' }],
   ];
   for (const [name, opts] of variants) {
-    useTokenizer(opts);
-    const idx = build(texts);
+    const idx = build(texts, tok.analyzerWith(opts));
     const r = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
     console.log(`  ${name.padEnd(36)} ${f4(r.ndcg10)}  ${f4(r.recall100)}  ${f4(r.mrr10)}`);
   }
   // Query-term repetition: each distinct term once (the default) vs weighted by its count in the
   // query (Lucene/Anserini: one clause per occurrence).
   const final = { ...tok.TOKENIZER_DEFAULTS };
-  useTokenizer(final);
-  const idx = build(texts);
+  const idx = build(texts, tok.analyzerWith(final));
   const once = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
-  const qtf = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4, (t) => {
-    const counts = new Map();
-    for (const x of tok.tokenizeWith(t, final)) counts.set(x, (counts.get(x) ?? 0) + 1);
-    return { terms: [...counts.keys()], weights: [...counts.values()] };
+  const byCount = build(texts, {
+    ...tok.analyzerWith(final),
+    query: (t) => {
+      const counts = new Map();
+      for (const x of tok.tokenizeWith(t, final)) counts.set(x, (counts.get(x) ?? 0) + 1);
+      return { terms: [...counts.keys()], weights: [...counts.values()] };
+    },
   });
+  const qtf = scoreRun(byCount, data.queries, data.qrels, ids, 0.9, 0.4);
   console.log(`  defaults, repeated query terms once     ${f4(once.ndcg10)}  ${f4(once.recall100)}  ${f4(once.mrr10)}`);
   console.log(`  defaults, repeated query terms × count  ${f4(qtf.ndcg10)}  ${f4(qtf.recall100)}  ${f4(qtf.mrr10)}`);
 
@@ -136,7 +130,6 @@ async function scifact() {
   const a = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
   console.log(`  best 3×3 neighbourhood centre: k1=${centre.k1} b=${centre.b} (neighbourhood mean ${f4(centre.mean)}): nDCG@10 ${f4(c.ndcg10)} R@100 ${f4(c.recall100)} MRR@10 ${f4(c.mrr10)}`);
   console.log(`  Anserini's k1=0.9 b=0.4 for comparison:                 nDCG@10 ${f4(a.ndcg10)} R@100 ${f4(a.recall100)} MRR@10 ${f4(a.mrr10)}`);
-  restoreTokenizer();
 }
 
 async function korsts() {
@@ -197,24 +190,11 @@ async function korean() {
       ['  same, stem may be 1 syllable (국가 → 국)', { ...def, cjk: 'stem1-bigram', bigramQueryWeight: 'per-word' }],
       ['  same, + 1-syllable stem of 2-syllable words', { ...def, cjk: 'stem-bigram+short', bigramQueryWeight: 'per-word' }],
     ]) {
-      if (opts) useTokenizer(opts);
-      else {
-        tok.tokenize = (t) => t.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{M}\p{N}_]+/u).filter(Boolean);
-        tok.tokenizeWithSurfaces = (t) => {
-          const tokens = tok.tokenize(t);
-          return { tokens, surfaces: tokens.map(() => '') };
-        };
-        tok.queryTerms = (t) => {
-          const terms = [...new Set(tok.tokenize(t))];
-          return { terms, weights: terms.map(() => 1) };
-        };
-      }
-      const idx = build(set.docs);
+      const idx = build(set.docs, opts ? tok.analyzerWith(opts) : PLAIN_ANALYZER);
       const r = scoreRun(idx, set.queries, set.qrels, set.docIds, 0.9, 0.4);
       console.log(`    ${name.padEnd(50)} ${f4(r.ndcg10)}  ${f4(r.recall100)}  ${f4(r.mrr10)}`);
     }
   }
-  restoreTokenizer();
 }
 
 async function tolerant() {

@@ -34,14 +34,20 @@
 // df and the total length at once, so scores equal a fresh index immediately; the dead postings
 // are swept out (and unused terms dropped) when they pass a third of all postings, which keeps
 // removal O(terms of the document) amortized. Search accumulates into a reused Float64Array,
-// remembers the touched slots in a reused Int32Array and keeps the best k in a binary heap.
-import * as zlib from 'node:zlib';
+// remembers the touched slots in a reused Int32Array and keeps the best k in a binary heap (util/topK.ts).
+import { TopK } from '../util/topK';
+import { decodeBm25, encodeBm25 } from './bm25Codec';
 import { TermDictionary, type DictionaryMatch } from './termDictionary';
-import { queryTerms, tokenizeWithSurfaces, TOKENIZER_VERSION } from './tokenize';
+import { DEFAULT_ANALYZER, type KeywordAnalyzer } from './tokenize';
 
 export interface Bm25Options {
   k1?: number;
   b?: number;
+  /**
+   * How text becomes terms on the index and the query side (as MiniSearch's tokenize and
+   * processTerm): the product's Korean-aware tokenizer unless given, e.g. by the tuning script.
+   */
+  analyzer?: KeywordAnalyzer;
 }
 
 export interface Bm25Hit {
@@ -135,14 +141,8 @@ const MAX_FUZZY_WORDS = 32;
  * near the top (0.700–0.703), so the default is the centre of the best 3×3 neighbourhood:
  * nDCG@10 0.7013 on train, against 0.7002 for (0.9, 0.4) and 0.7028 for the best single cell.
  */
-export const BM25_DEFAULTS: Readonly<Required<Bm25Options>> = Object.freeze({ k1: 1.1, b: 0.5 });
+export const BM25_DEFAULTS: Readonly<{ k1: number; b: number }> = Object.freeze({ k1: 1.1, b: 0.5 });
 
-const MAGIC = 0x31424e53; // bytes "SNB1"
-// 1: fixed-width postings, no checksum; 2: no word dictionary (neither is read any more: the store
-// rebuilds the keyword index from the stored passage text).
-const FORMAT_VERSION = 3;
-const HEADER_BYTES = 44;
-const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 /** One query word's alternatives: term ids and their score factors (1 for the exact term). */
 interface QueryGroup {
@@ -197,6 +197,7 @@ class Postings {
 export class Bm25Index {
   readonly k1: number;
   readonly b: number;
+  readonly analyzer: KeywordAnalyzer;
 
   // Terms (ids are dense; a term whose df drops to 0 is dropped at the next sweep).
   private termIds = new Map<string, number>();
@@ -222,8 +223,7 @@ export class Bm25Index {
   private tfScratch = new Int32Array(64);
   private scores = new Float64Array(0);
   private touched = new Int32Array(0);
-  private heapSlot = new Int32Array(0);
-  private heapScore = new Float64Array(0);
+  private best = new TopK();
   private groupScores = new Float64Array(0);
   private groupTouched = new Int32Array(0);
 
@@ -234,6 +234,7 @@ export class Bm25Index {
     if (!(Number.isFinite(b) && b >= 0 && b <= 1)) throw new RangeError(`BM25 b must be between 0 and 1 (got ${b})`);
     this.k1 = k1;
     this.b = b;
+    this.analyzer = opts.analyzer ?? DEFAULT_ANALYZER;
   }
 
   /** Number of documents in the index. */
@@ -249,7 +250,7 @@ export class Bm25Index {
   add(id: number, text: string): void {
     if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`BM25 document id must be a non-negative safe integer (got ${id})`);
     if (typeof text !== 'string') throw new TypeError(`BM25 document ${id}: text must be a string`);
-    const { tokens, surfaces } = tokenizeWithSurfaces(text);
+    const { tokens, surfaces } = this.analyzer.index(text);
     if (this.slotOf.has(id)) this.remove(id);
     // Term frequencies through a scratch array indexed by term id: no per-document Map.
     const unique: number[] = [];
@@ -383,7 +384,7 @@ export class Bm25Index {
     const tune = match.tuning ? { ...TOLERANT_DEFAULTS, ...match.tuning } : TOLERANT_DEFAULTS;
     const usePrefix = match.prefix !== false;
     const useFuzzy = match.fuzzy !== false;
-    const q = queryTerms(query);
+    const q = this.analyzer.query(query);
     const groups: QueryGroup[] = [];
     let lastWordDone = false;
     let fuzzyWords = 0;
@@ -505,48 +506,25 @@ export class Bm25Index {
     return [...best.values()];
   }
 
-  /**
-   * Compact binary form (format 3). Header, 44 bytes little-endian: magic "SNB1", format version,
-   * tokenizer version, k1 (f64), b (f64), document count, term count, total byte length, word
-   * count. Then per live document (slot order) LEB128 id and length; per term the UTF-8 term
-   * (LEB128 byte length first), its df, and df pairs of (document-index gap, tf); then the word
-   * dictionary in sorted order, front-coded: per word the length of the prefix it shares with the
-   * previous word (UTF-16 units), the rest as a UTF-8 string, and the index of its term among the
-   * terms written; finally a CRC-32 of everything before it.
-   */
+  /** The index in its binary form (bm25Codec.ts), for the store. */
   serialize(): Buffer {
     // Documents in slot order; a live document's index is its rank among live slots, so postings
     // (sorted by slot) stay sorted by index and are written as gaps.
     const docIndex = new Int32Array(this.slotCount).fill(-1);
-    const w = new ByteWriter(64 + this.livePairs * 3 + this.slotOf.size * 6);
-    w.skip(HEADER_BYTES);
-    let docs = 0;
+    const docIds: number[] = [];
+    const docLens: number[] = [];
     for (let s = 0; s < this.slotCount; s++) {
       if (this.slotLen[s] < 0) continue;
-      docIndex[s] = docs++;
-      w.varint(this.slotId[s]);
-      w.varint(this.slotLen[s]);
+      docIndex[s] = docIds.length;
+      docIds.push(this.slotId[s]);
+      docLens.push(this.slotLen[s]);
     }
-    let termCount = 0;
+    const live: number[] = [];
     const writtenTerm = new Map<string, number>();
     for (let t = 0; t < this.terms.length; t++) {
-      const df = this.df[t];
-      if (df <= 0) continue;
-      writtenTerm.set(this.terms[t], termCount++);
-      w.string(this.terms[t]);
-      w.varint(df);
-      const p = this.postings[t];
-      let prev = -1;
-      let written = 0;
-      for (let i = 0; i < p.length * 2; i += 2) {
-        const di = docIndex[p.data[i]];
-        if (di < 0) continue;
-        w.varint(di - prev - 1);
-        w.varint(p.data[i + 1]);
-        prev = di;
-        written++;
-      }
-      if (written !== df) throw new Error(`BM25 index is inconsistent: term "${this.terms[t]}" has df ${df} but ${written} live postings`);
+      if (this.df[t] <= 0) continue;
+      writtenTerm.set(this.terms[t], live.length);
+      live.push(t);
     }
     // Words whose term is gone (removed documents, not yet swept) are not written.
     const words: [string, number][] = [];
@@ -554,114 +532,57 @@ export class Bm25Index {
       const at = writtenTerm.get(term);
       if (at !== undefined) words.push([surface, at]);
     }
-    words.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-    let prev = '';
-    for (const [surface, at] of words) {
-      const shared = sharedPrefix(prev, surface);
-      w.varint(shared);
-      w.string(surface.slice(shared));
-      w.varint(at);
-      prev = surface;
-    }
-    const buf = w.finish();
-    buf.writeUInt32LE(MAGIC, 0);
-    buf.writeUInt32LE(FORMAT_VERSION, 4);
-    buf.writeUInt32LE(TOKENIZER_VERSION, 8);
-    buf.writeDoubleLE(this.k1, 12);
-    buf.writeDoubleLE(this.b, 20);
-    buf.writeUInt32LE(docs, 28);
-    buf.writeUInt32LE(termCount, 32);
-    buf.writeUInt32LE(buf.length, 36); // total length including the trailing checksum
-    buf.writeUInt32LE(words.length, 40);
-    buf.writeUInt32LE(crc32(buf.subarray(0, buf.length - 4)), buf.length - 4);
-    return buf;
+    return encodeBm25({
+      k1: this.k1,
+      b: this.b,
+      analyzerVersion: this.analyzer.version,
+      docIds,
+      docLens,
+      terms: live.map((t) => this.terms[t]),
+      dfs: live.map((t) => this.df[t]),
+      livePairs: this.livePairs,
+      forEachPosting: (i, visit) => {
+        const p = this.postings[live[i]];
+        for (let j = 0; j < p.length * 2; j += 2) {
+          const di = docIndex[p.data[j]];
+          if (di >= 0) visit(di, p.data[j + 1]);
+        }
+      },
+      words,
+    });
   }
 
   /**
-   * Reads what serialize() wrote. Throws an Error starting "keyword index data is damaged" (or
-   * "…was written by…" for another format or tokenizer version) rather than return a wrong index.
+   * Reads what serialize() wrote, for the same analyzer. Throws an Error starting "keyword index
+   * data is damaged" (or "…was written by…" for another format or analyzer version) rather than
+   * return a wrong index.
    */
-  static deserialize(data: Buffer | Uint8Array): Bm25Index {
-    const fail = (why: string): never => {
-      throw new Error(`keyword index data is damaged (${why})`);
-    };
-    if (!(data instanceof Uint8Array)) fail('not a buffer');
-    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (buf.length < HEADER_BYTES + 4) fail(`only ${buf.length} bytes`);
-    if (buf.readUInt32LE(0) !== MAGIC) fail('bad magic number');
-    const version = buf.readUInt32LE(4);
-    if (version !== FORMAT_VERSION) throw new Error(`keyword index data was written in format ${version}; this version reads format ${FORMAT_VERSION}`);
-    const total = buf.readUInt32LE(36);
-    if (total > buf.length) fail(`truncated: ${buf.length} of ${total} bytes`);
-    if (total < buf.length) fail(`${buf.length - total} unexpected trailing bytes`);
-    if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) fail('checksum mismatch');
-    const tokVersion = buf.readUInt32LE(8);
-    if (tokVersion !== TOKENIZER_VERSION) throw new Error(`keyword index data was written by tokenizer version ${tokVersion}; this version tokenizes as ${TOKENIZER_VERSION}, so it must be rebuilt`);
-    const k1 = buf.readDoubleLE(12);
-    const b = buf.readDoubleLE(20);
-    if (!(Number.isFinite(k1) && k1 >= 0 && Number.isFinite(b) && b >= 0 && b <= 1)) fail('bad parameters');
-    const docCount = buf.readUInt32LE(28);
-    const termCount = buf.readUInt32LE(32);
-    const wordCount = buf.readUInt32LE(40);
-    const end = total - 4;
-    // Every document takes ≥ 2 bytes, every term ≥ 4, every word ≥ 3: reject lying counts before
-    // allocating.
-    if (docCount * 2 + termCount * 4 + wordCount * 3 > end - HEADER_BYTES) fail('counts exceed the data');
-
-    const r = new ByteReader(buf, HEADER_BYTES, end, fail);
-    const idx = new Bm25Index({ k1, b });
+  static deserialize(data: Buffer | Uint8Array, analyzer: KeywordAnalyzer = DEFAULT_ANALYZER): Bm25Index {
+    const c = decodeBm25(data, analyzer.version);
+    const idx = new Bm25Index({ k1: c.k1, b: c.b, analyzer });
+    const docCount = c.docIds.length;
     idx.reserveSlots(docCount);
     for (let i = 0; i < docCount; i++) {
-      const id = r.varint();
-      const len = r.varint();
-      if (len > 0x7fffffff) fail('document length out of range');
-      if (idx.slotOf.has(id)) fail(`duplicate document id ${id}`);
-      idx.slotOf.set(id, i);
-      idx.slotId[i] = id;
-      idx.slotLen[i] = len;
-      idx.totalLen += len;
+      idx.slotOf.set(c.docIds[i], i);
+      idx.slotId[i] = c.docIds[i];
+      idx.slotLen[i] = c.docLens[i];
+      idx.totalLen += c.docLens[i];
     }
     idx.slotCount = docCount;
     const termsPerDoc = new Int32Array(docCount);
-    const tfSum = new Float64Array(docCount);
-    for (let t = 0; t < termCount; t++) {
-      const term = r.string();
-      if (term.length === 0) fail('empty term');
-      if (idx.termIds.has(term)) fail(`duplicate term "${term}"`);
-      const df = r.varint();
-      if (df < 1 || df > docCount) fail(`term "${term}" has ${df} postings for ${docCount} documents`);
-      const p = new Postings(df);
-      let di = -1;
-      for (let i = 0; i < df; i++) {
-        di += r.varint() + 1;
-        const tf = r.varint();
-        if (di >= docCount) fail('posting points past the last document');
-        if (tf < 1 || tf > 0x7fffffff) fail('term frequency out of range');
-        p.data[i * 2] = di;
-        p.data[i * 2 + 1] = tf;
-        termsPerDoc[di]++;
-        tfSum[di] += tf;
-      }
-      p.length = df;
-      idx.termIds.set(term, t);
-      idx.terms.push(term);
+    for (let t = 0; t < c.terms.length; t++) {
+      const pairs = c.postings[t];
+      const p = new Postings(0);
+      p.data = pairs;
+      p.length = pairs.length >> 1;
+      for (let i = 0; i < pairs.length; i += 2) termsPerDoc[pairs[i]]++;
+      idx.termIds.set(c.terms[t], t);
+      idx.terms.push(c.terms[t]);
       idx.postings.push(p);
-      idx.df.push(df);
-      idx.livePairs += df;
+      idx.df.push(p.length);
+      idx.livePairs += p.length;
     }
-    let prev = '';
-    for (let i = 0; i < wordCount; i++) {
-      const shared = r.varint();
-      if (shared > prev.length) fail('word shares more than the previous word has');
-      const surface = prev.slice(0, shared) + r.string();
-      if (i > 0 && !(surface > prev)) fail('words out of order');
-      const at = r.varint();
-      if (at >= termCount) fail('word points past the last term');
-      idx.dict.add(surface, idx.terms[at]);
-      prev = surface;
-    }
-    if (r.offset !== end) fail(`${end - r.offset} bytes left after the last word`);
-    for (let i = 0; i < docCount; i++) if (tfSum[i] !== idx.slotLen[i]) fail(`document ${idx.slotId[i]}: length ${idx.slotLen[i]} disagrees with its postings`);
+    for (const [surface, at] of c.words) idx.dict.add(surface, c.terms[at]);
     // Per-document term lists (needed to remove a document), as views into one buffer.
     const all = new Int32Array(idx.livePairs);
     const fill = new Int32Array(docCount);
@@ -671,65 +592,31 @@ export class Bm25Index {
       off += termsPerDoc[i];
     }
     for (let i = 0; i < docCount; i++) idx.slotTerms.push(all.subarray(fill[i], fill[i] + termsPerDoc[i]));
-    for (let t = 0; t < termCount; t++) {
+    for (let t = 0; t < c.terms.length; t++) {
       const p = idx.postings[t];
       for (let i = 0; i < p.length * 2; i += 2) all[fill[p.data[i]]++] = t;
     }
-    idx.tfScratch = new Int32Array(Math.max(64, termCount));
+    idx.tfScratch = new Int32Array(Math.max(64, c.terms.length));
     return idx;
   }
 
   // ---- internals --------------------------------------------------------------------------
 
+  /** The best `limit` touched documents (clearing their scores for the next search). */
   private topK(nTouched: number, limit: number, filter?: (id: number) => boolean): Bm25Hit[] {
-    if (this.heapSlot.length < limit) {
-      this.heapSlot = new Int32Array(limit);
-      this.heapScore = new Float64Array(limit);
-    }
     const scores = this.scores;
     const touched = this.touched;
-    const hs = this.heapSlot;
-    const hv = this.heapScore;
     const ids = this.slotId;
-    let size = 0;
+    const best = this.best.reset(limit);
     for (let i = 0; i < nTouched; i++) {
       const slot = touched[i];
       const score = scores[slot];
       scores[slot] = 0;
-      // Min-heap on (score, then larger id is worse): the root is the worst of the best.
-      if (size === limit && (score < hv[0] || (score === hv[0] && ids[slot] > ids[hs[0]]))) continue;
-      if (filter && !filter(ids[slot])) continue;
-      if (size < limit) {
-        let j = size++;
-        while (j > 0) {
-          const p = (j - 1) >> 1;
-          if (!(score < hv[p] || (score === hv[p] && ids[slot] > ids[hs[p]]))) break;
-          hs[j] = hs[p];
-          hv[j] = hv[p];
-          j = p;
-        }
-        hs[j] = slot;
-        hv[j] = score;
-      } else {
-        let j = 0;
-        for (;;) {
-          const l = 2 * j + 1;
-          if (l >= size) break;
-          let m = l;
-          const r = l + 1;
-          if (r < size && (hv[r] < hv[l] || (hv[r] === hv[l] && ids[hs[r]] > ids[hs[l]]))) m = r;
-          if (!(hv[m] < score || (hv[m] === score && ids[hs[m]] > ids[slot]))) break;
-          hs[j] = hs[m];
-          hv[j] = hv[m];
-          j = m;
-        }
-        hs[j] = slot;
-        hv[j] = score;
-      }
+      // The filter is asked only about documents that would enter the top k.
+      if (!best.wouldEnter(ids[slot], score) || (filter && !filter(ids[slot]))) continue;
+      best.push(ids[slot], score);
     }
-    const out: Bm25Hit[] = new Array(size);
-    for (let i = 0; i < size; i++) out[i] = { id: ids[hs[i]], score: hv[i] };
-    return out.sort((a, b) => b.score - a.score || a.id - b.id);
+    return best.sorted();
   }
 
   private reserveSlots(n: number): void {
@@ -843,108 +730,4 @@ export class Bm25Index {
     for (let s = 0; s < live; s++) this.slotOf.set(this.slotId[s], s);
     this.deadPairs = 0;
   }
-}
-
-// ---- binary helpers ------------------------------------------------------------------------
-
-class ByteWriter {
-  private buf: Buffer;
-  private pos = 0;
-  constructor(capacity: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
-  }
-  private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-  skip(n: number): void {
-    this.ensure(n);
-    this.buf.fill(0, this.pos, this.pos + n);
-    this.pos += n;
-  }
-  /** LEB128 of a non-negative safe integer. */
-  varint(v: number): void {
-    this.ensure(8);
-    const b = this.buf;
-    while (v > 0x7f) {
-      b[this.pos++] = (v % 128) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    b[this.pos++] = v;
-  }
-  string(s: string): void {
-    const len = Buffer.byteLength(s, 'utf8');
-    this.varint(len);
-    this.ensure(len);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-  finish(): Buffer {
-    this.ensure(4);
-    this.pos += 4; // checksum
-    if (this.pos > 0xffffffff) throw new Error('keyword index is too large to serialize (over 4 GiB)');
-    return this.buf.subarray(0, this.pos);
-  }
-}
-
-class ByteReader {
-  constructor(
-    private readonly buf: Buffer,
-    public offset: number,
-    private readonly end: number,
-    private readonly fail: (why: string) => never,
-  ) {}
-  varint(): number {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (this.offset >= this.end) this.fail('truncated number');
-      const byte = this.buf[this.offset++];
-      v += (byte & 0x7f) * mul;
-      if (byte < 0x80) break;
-      mul *= 128;
-      if (mul > 2 ** 49) this.fail('number too long');
-    }
-    if (v > MAX_ID) this.fail('number out of range');
-    return v;
-  }
-  string(): string {
-    const len = this.varint();
-    if (len > this.end - this.offset) this.fail('truncated term');
-    const s = this.buf.toString('utf8', this.offset, this.offset + len);
-    this.offset += len;
-    return s;
-  }
-}
-
-/** Length of the common prefix of two strings, never ending inside a surrogate pair. */
-function sharedPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  if (i > 0) {
-    const c = a.charCodeAt(i - 1);
-    if (c >= 0xd800 && c <= 0xdbff) i--;
-  }
-  return i;
-}
-
-let crcTable: Int32Array | null = null;
-
-/** CRC-32 (IEEE): zlib's when Node has it (≥ 20.15), else a table-driven fallback. */
-function crc32(data: Uint8Array): number {
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (typeof native === 'function') return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let c = -1;
-  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ -1) >>> 0;
 }

@@ -37,6 +37,22 @@ import { porterStem, sStem } from './stem';
 /** Bumped whenever tokenize() can return different tokens for the same text. */
 export const TOKENIZER_VERSION = 2;
 
+/**
+ * How the keyword index turns text into terms (Bm25Index's `analyzer` option): the words of a
+ * passage with the surface form each came from, and a query's weighted terms. `version` is saved
+ * with the index, so an index written by another analyzer is rebuilt rather than misread.
+ */
+export interface KeywordAnalyzer {
+  readonly version: number;
+  index(text: string): { tokens: string[]; surfaces: string[] };
+  query(text: string): QueryTerms;
+}
+
+/** An analyzer with other tokenizer choices (scripts/tune-bm25.js measures them this way). */
+export function analyzerWith(opts: Readonly<TokenizerOptions>, version = TOKENIZER_VERSION): KeywordAnalyzer {
+  return { version, index: (text) => tokenizeWithSurfaces(text, opts), query: (text) => queryTerms(text, opts) };
+}
+
 export interface TokenizerOptions {
   /** English suffix stemming: 'porter', 's' (plurals only) or 'none'. */
   stem: 'porter' | 's' | 'none';
@@ -335,3 +351,6 @@ function pushBigrams(run: string, out: Sink, opts: Readonly<TokenizerOptions>): 
   else for (let i = 0; i + 1 < n; i++) out.push(chars[i] + chars[i + 1], w);
   if (opts.cjk === 'bigram+unigram') for (const c of chars ?? run) out.push(c, w);
 }
+
+/** The product's analyzer: the frozen choices above. */
+export const DEFAULT_ANALYZER: KeywordAnalyzer = Object.freeze(analyzerWith(TOKENIZER_DEFAULTS));
