@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the .vsix users install, for one platform:
 #   scripts/package.sh <target> [out.vsix] [--no-build]
-# target: a vsce platform that onnxruntime-node has binaries for (linux-x64, linux-arm64,
-# darwin-arm64, win32-x64, win32-arm64). Steps: type-check and bundle (npm run build; --no-build
-# when that just ran), `vsce package --target` with .vscodeignore plus the target's ONNX Runtime
-# binaries, then the size and what is inside; it fails at 45 MB or more. hnswlib-node is compiled
-# by node-gyp for the machine that ran `npm ci`, so a package is built on a machine of its target
-# (a CI matrix), never cross-built.
+# target: linux-x64, linux-arm64, darwin-arm64, win32-x64 or win32-arm64 (scripts/targets.js says
+# why there is no darwin-x64 or alpine package). Steps: type-check and bundle (npm run build;
+# --no-build when that just ran), `vsce package --target` with .vscodeignore plus the target's ONNX
+# Runtime files, a check that every native file in the package is the target's (by its header),
+# then the size and what is inside; it fails at 45 MB or more. hnswlib-node is compiled by node-gyp
+# for the machine that ran `npm ci`, so a package is built on a machine of its target (the matrix
+# of .github/workflows/release.yml), never cross-built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,19 +22,12 @@ for arg in "$@"; do
   esac
 done
 [ -n "$target" ] || { echo "usage: scripts/package.sh <target> [out.vsix] [--no-build]" >&2; exit 2; }
-os="${target%-*}"
-arch="${target#*-}"
-case "$target" in
-  linux-x64 | linux-arm64 | darwin-x64 | darwin-arm64 | win32-x64 | win32-arm64) ;;
-  *) echo "unsupported target '$target': use linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64 or win32-arm64" >&2; exit 2 ;;
-esac
+node scripts/targets.js supported "$target" || exit 2
 host="$(node -p 'process.platform + "-" + process.arch')"
 if [ "$target" != "$host" ]; then
   echo "cannot package $target on $host: hnswlib-node's addon is compiled here for $host. Run this on a $target machine." >&2
   exit 2
 fi
-ort_bin=(node_modules/onnxruntime-node/bin/napi-v*/"$os"/"$arch")
-[ -d "${ort_bin[0]}" ] || { echo "no ONNX Runtime binaries for $target in node_modules/onnxruntime-node/bin" >&2; exit 1; }
 [ -f node_modules/hnswlib-node/build/Release/addon.node ] || { echo "hnswlib-node is not built: run npm ci" >&2; exit 1; }
 
 version="$(node -p 'require("./package.json").version')"
@@ -46,14 +40,14 @@ if [ "$build" = 1 ]; then npm run --silent build; fi
 # .vscodeignore plus this target's runtime, in a file outside the package folder.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cp .vscodeignore "$tmp/ignore"
-for dir in "${ort_bin[@]}"; do echo "!$dir/**" >>"$tmp/ignore"; done
+node scripts/targets.js ignore "$target" "$tmp/ignore"
 
 # `npx --no` uses the installed vsce and never fetches one; stdin is closed so a prompt fails
 # instead of hanging. There is no repository URL in package.json, so README links stay relative.
 npx --no -- vsce package --target "$target" --ignoreFile "$tmp/ignore" \
   --allow-missing-repository --skip-license --no-rewrite-relative-links -o "$out" </dev/null
 
+node scripts/targets.js check "$out" "$target"
 node scripts/vsix-contents.js "$out"
 # The bar for the package (issue #10): under 45 MB with the embedded models.
 node -e 'const n = require("node:fs").statSync(process.argv[1]).size; if (n >= 45e6) { console.error(`${process.argv[1]} is ${n} bytes: over the 45 MB limit`); process.exit(1); }' "$out"

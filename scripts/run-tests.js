@@ -18,7 +18,8 @@ const files = [];
     else if (entry.name.endsWith('.test.js')) files.push(full);
   }
 })(root);
-const selected = files.sort().filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+// Filters use '/', on Windows too.
+const selected = files.sort().filter((f) => filters.length === 0 || filters.some((s) => f.split(path.sep).join('/').includes(s)));
 if (selected.length === 0) {
   console.error(`no test files under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
   process.exit(1);

@@ -17,6 +17,7 @@ import type { FusionSettings } from '../engine/search/fusion';
 import type { Metric, Pooling, SearchHit, SearchMode } from '../engine/types';
 import { ProgressBar } from './progress';
 import { isDir } from '../engine/util/fsProbe';
+import { nodeVersionProblem } from '../engine/util/nodeVersion';
 
 interface ModelFlags {
   model?: string;
@@ -242,8 +243,14 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`semantic-notes: ${msg.split('\n')[0]}\n`);
+const oldNode = nodeVersionProblem();
+if (oldNode !== null) {
+  process.stderr.write(`semantic-notes: ${oldNode}\n`);
   process.exitCode = 1;
-});
+} else {
+  program.parseAsync(process.argv).catch((err: unknown) => {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`semantic-notes: ${msg.split('\n')[0]}\n`);
+    process.exitCode = 1;
+  });
+}

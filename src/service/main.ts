@@ -3,6 +3,7 @@
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes } from '../protocol/protocol';
 import { nativeModuleProblem } from './nativeModules';
+import { nodeVersionProblem } from '../engine/util/nodeVersion';
 
 if (!process.send) {
   process.stderr.write('semantic-notes service: must be started by the extension with an IPC channel\n');
@@ -12,8 +13,8 @@ if (!process.send) {
 const conn = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
 conn.onClose(() => process.exit(0));
 
-// Checked before the engine loads (it needs both native modules).
-const problem = nativeModuleProblem();
+// Checked before the engine loads (it needs a Node with zlib.crc32 and both native modules).
+const problem = nodeVersionProblem() ?? nativeModuleProblem();
 if (problem === null) serve(conn);
 else refuse(conn, problem);
 conn.listen();
@@ -37,7 +38,7 @@ function serve(conn: MessageConnection): void {
 }
 
 /**
- * Without its native modules the service stays up and answers every request with the reason:
+ * On an unsupported Node or without its native modules the service stays up and answers every request with the reason:
  * exiting would only make the editor restart it, failing the same way each time.
  */
 function refuse(conn: MessageConnection, reason: string): void {

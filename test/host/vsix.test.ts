@@ -1,7 +1,9 @@
 // The .vsix a user installs: packaged by scripts/package.sh, checked for what it must and must not
 // hold (under 45 MB; one transformers.js; no sharp/libvips; only linux-x64's native binaries; the
 // embedded models beside package.json), then installed into code-server's extensions folder and
-// driven through a search inside the real extension host.
+// driven through a search inside the real extension host, and the extension's whole host suite
+// (suite/extension.itest.ts, which test/host/extension.test.ts runs against the checkout) run
+// against the installed package.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,7 +17,7 @@ const MAX_BYTES = 45e6;
 const TRANSFORMERS_MARK = /\bvar TensorOpRegistry = class\b/g;
 const EMBEDDED_MODELS = ['semantic-notes/static-en-v2', 'semantic-notes/static-ko'];
 
-test('the packaged .vsix installs into VS Code and searches', { timeout: 400_000 }, async (t) => {
+test('the packaged .vsix installs into VS Code, searches and passes the host suite', { timeout: 1_100_000 }, async (t) => {
   const out = path.join(repoRoot, '.test-output');
   fs.mkdirSync(out, { recursive: true });
   const vsix = path.join(out, 'semantic-notes-linux-x64.vsix');
@@ -68,6 +70,30 @@ test('the packaged .vsix installs into VS Code and searches', { timeout: 400_000
       settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en' },
     });
     assert.equal(exitCode, 0, logs.slice(-30).join('\n'));
+  });
+
+  await t.test('the extension\'s whole host suite passes against the installed package', async () => {
+    const workspace = tmpDir('sn-ws-');
+    // The suite's own fixture workspace, settings and models, as in test/host/extension.test.ts.
+    fs.cpSync(path.join(repoRoot, 'test', 'host', 'fixtures', 'workspace'), workspace, { recursive: true });
+    const shots = path.join(repoRoot, '.test-output', 'screenshots-vsix');
+    fs.rmSync(shots, { recursive: true, force: true });
+    const { exitCode, logs } = await runExtensionTests({
+      installVsix: vsix,
+      // Only the .vsix provides Semantic Notes: the development path is the empty runner extension.
+      extensionDevelopmentPath: path.join(repoRoot, 'test', 'host', 'fixtures', 'runner-ext'),
+      extensionTestsPath: path.join(repoRoot, 'out', 'test', 'host', 'suite', 'index.js'),
+      workspaceFolder: workspace,
+      screenshotsDir: shots,
+      timeoutMs: 600_000,
+      env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots, SEMANTIC_NOTES_HOST_SUITE: 'extension.itest' },
+      settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
+    });
+    const counts = logs.filter((l) => /^\s*\d+ (passing|failing|pending)\b/.test(l)).map((l) => l.trim());
+    console.log(`[vsix] host suite against the installed package: ${counts.join(', ')}`);
+    assert.equal(exitCode, 0, logs.slice(-40).join('\n'));
+    assert.ok(counts.some((c) => /^[1-9]\d* passing/.test(c)), 'the suite ran');
+    assert.ok(fs.existsSync(path.join(shots, 'search-view.png')), 'the installed package showed its search view');
   });
 
   await t.test('the same package without hnswlib-node\'s binary: one clear error in the editor, no restart loop', async () => {

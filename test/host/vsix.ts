@@ -1,7 +1,7 @@
 // Packages the extension as users get it, with the project's own packaging script:
 // `scripts/package.sh linux-x64 <outFile> --no-build` (the tests ran `npm run build` already;
 // vsce's prepublish step bundles again). It ships the esbuild bundles, media, l10n, the embedded
-// models and only linux-x64's native modules (.vscodeignore). stdin is closed so a vsce prompt
+// models and only linux-x64's native modules (.vscodeignore + scripts/targets.js). stdin is closed so a vsce prompt
 // fails instead of hanging. Also reads a package back: its entries and files.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
