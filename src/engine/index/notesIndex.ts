@@ -98,12 +98,18 @@ const MIN_TYPICAL_NOTES = 5;
 /** Passages read to learn the typical cosine (an even sample in larger folders). */
 const TYPICAL_SAMPLE = 20_000;
 
+/**
+ * Chunk ids only grow (each new passage takes the next one), and the vector graph and the vector
+ * file hold them in 32 bits. A compaction past this id gives the passages fresh ids 1…n first.
+ */
+export const RENUMBER_ABOVE = 2 ** 30;
+
 /** How many passages to gather across files before one embedding call. */
 const EMBED_BATCH = 256;
 
 export class NotesIndex {
-  readonly passages: PassageIndex;
-  private readonly files = new Map<string, FileRecord>();
+  private passageIndex: PassageIndex;
+  private files = new Map<string, FileRecord>();
   private skippedFiles = new Map<string, SkippedFile>();
   private nextId: number;
   private queue: Promise<unknown> = Promise.resolve();
@@ -115,8 +121,17 @@ export class NotesIndex {
     private readonly store: NoteStore,
     readonly storePath: string,
   ) {
-    this.passages = new PassageIndex({ dims: opts.encoder ? opts.encoder.dims : null, vectors: opts.vectors });
+    this.passageIndex = this.emptyPassages();
     this.nextId = 1;
+  }
+
+  /** The in-memory search core (replaced as a whole when a compaction renumbers the passages). */
+  get passages(): PassageIndex {
+    return this.passageIndex;
+  }
+
+  private emptyPassages(): PassageIndex {
+    return new PassageIndex({ dims: this.opts.encoder ? this.opts.encoder.dims : null, vectors: this.opts.vectors });
   }
 
   get encoder(): Encoder | null {
@@ -563,15 +578,46 @@ export class NotesIndex {
 
   private compact(): void {
     if (this.opts.readOnly) return;
-    const vi = this.passages.vectors;
+    // Renumbered state is adopted only once its snapshot is written: the log still holds the
+    // old ids, and a failed write must leave memory matching it.
+    const next = this.nextId > RENUMBER_ABOVE ? this.renumbered() : { passages: this.passages, files: this.files, nextId: this.nextId };
+    const vi = next.passages.vectors;
     this.guardDisk(() => this.store.compact({
-      files: this.files,
-      chunks: this.passages.chunks.values(),
+      files: next.files,
+      chunks: next.passages.chunks.values(),
       vectors: vi ? vi.exportVectors() : null,
-      bm25: this.passages.bm25.serialize(),
+      bm25: next.passages.bm25.serialize(),
       writeGraph: vi ? (f) => vi.writeGraph(f) : null,
-      nextId: this.nextId,
+      nextId: next.nextId,
     }));
+    if (next.passages !== this.passages) {
+      this.opts.log?.('info', `passage ids renumbered 1…${next.nextId - 1} (they had reached ${this.nextId - 1})`);
+      this.passageIndex = next.passages;
+      this.files = next.files;
+      this.nextId = next.nextId;
+      this.scriptCache = null;
+    }
+  }
+
+  /** The same passages, files and vectors under ids 1…n (file by file, in line order). */
+  private renumbered(): { passages: PassageIndex; files: Map<string, FileRecord>; nextId: number } {
+    const old = this.passages;
+    const passages = this.emptyPassages();
+    const files = new Map<string, FileRecord>();
+    let nextId = 1;
+    passages.vectors?.deferGraph(true);
+    for (const [p, rec] of this.files) {
+      const chunkIds: number[] = [];
+      for (const c of old.chunksOf(p)) {
+        const id = nextId++;
+        const v = old.vectors?.get(c.id);
+        passages.add({ ...c, id }, v ? v.slice() : null);
+        chunkIds.push(id);
+      }
+      files.set(p, { ...rec, chunkIds });
+    }
+    passages.vectors?.deferGraph(false);
+    return { passages, files, nextId };
   }
 
   /** A full disk is the user's to fix: say so plainly. The store keeps its last good state. */
