@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Embedder as Encoder } from '../embedding/encoder';
-import { chunkMarkdown } from '../notes/chunker';
+import { CHUNKER_VERSION, chunkMarkdown } from '../notes/chunker';
 import { scriptCounts, type ScriptShares } from '../text/script';
 import { readNote, walkNotes, type WalkOptions } from '../notes/walker';
 import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChunk } from '../store/noteStore';
@@ -399,19 +399,20 @@ export class NotesIndex {
       this.log({ op: 'del', path: p });
       removed++;
     }
-    // Notes whose passages lack a vector (a damaged vector file was dropped) are embedded again.
+    // Notes whose passages lack a vector (a damaged vector file was dropped) are embedded again,
+    // and notes cut by an older chunker are cut again.
     const vectors = this.passages.vectors;
-    const unembedded = new Set(vectors ? [...this.files].filter(([, rec]) => rec.chunkIds.some((id) => !vectors.has(id))).map(([p]) => p) : []);
+    const reread = new Set([...this.files].filter(([, rec]) => rec.chunker !== CHUNKER_VERSION || (vectors && rec.chunkIds.some((id) => !vectors.has(id)))).map(([p]) => p));
     const todo = walked.files.filter((f) => {
       const rec = this.files.get(f.path);
-      return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs || unembedded.has(f.path);
+      return !rec || rec.size !== f.size || rec.mtimeMs !== f.mtimeMs || reread.has(f.path);
     });
     const r = await this.indexFiles(
       todo.map((f) => ({ rel: f.path, abs: f.absPath })),
       reuse,
       (done, p) => onProgress({ phase: 'index', done, total: todo.length, path: p }),
       opts.signal,
-      unembedded,
+      reread,
     );
     onProgress({ phase: 'save', done: 0, total: 1 });
     this.maybeCompact();
@@ -431,7 +432,7 @@ export class NotesIndex {
     reuse: Map<string, Float32Array>,
     onFile: (done: number, path: string) => void,
     signal?: AbortSignal,
-    reembed: Set<string> = new Set(),
+    reread: Set<string> = new Set(),
   ): Promise<{ changed: number; embedded: number }> {
     const enc = this.opts.encoder;
     const maxTokens = this.opts.maxTokens ?? Math.min(256, (enc?.profile.maxTokens ?? 512) - 2);
@@ -465,7 +466,7 @@ export class NotesIndex {
         }
       }
       pending.forEach((p, i) => {
-        this.log({ op: 'put', path: p.rel, hash: p.hash, size: p.size, mtimeMs: p.mtimeMs, chunks: p.chunks, vectors: vectorsByFile[i] });
+        this.log({ op: 'put', path: p.rel, hash: p.hash, size: p.size, mtimeMs: p.mtimeMs, chunker: CHUNKER_VERSION, chunks: p.chunks, vectors: vectorsByFile[i] });
         changed++;
         onFile(++done, p.rel);
       });
@@ -491,7 +492,7 @@ export class NotesIndex {
       const stat = { size: res.size, mtimeMs: readAt - res.mtimeMs < 2000 ? -1 : res.mtimeMs };
       this.skippedFiles.delete(rel);
       const rec = this.files.get(rel);
-      if (rec && rec.hash === res.hash && !reembed.has(rel)) {
+      if (rec && rec.hash === res.hash && !reread.has(rel)) {
         // Touched but not changed (e.g. a git checkout): remember the new mtime only.
         if (rec.size !== stat.size || rec.mtimeMs !== stat.mtimeMs) this.log({ op: 'touch', path: rel, size: stat.size, mtimeMs: stat.mtimeMs });
         onFile(++done, rel);
@@ -527,7 +528,7 @@ export class NotesIndex {
       this.passages.add(c, op.vectors?.[i] ?? null);
       this.nextId = Math.max(this.nextId, c.id + 1);
     });
-    this.files.set(op.path, { hash: op.hash, size: op.size, mtimeMs: op.mtimeMs, chunkIds: op.chunks.map((c) => c.id) });
+    this.files.set(op.path, { hash: op.hash, size: op.size, mtimeMs: op.mtimeMs, chunker: op.chunker, chunkIds: op.chunks.map((c) => c.id) });
   }
 
   private restore(s: Snapshot, log: Logger): void {

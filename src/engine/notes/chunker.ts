@@ -7,6 +7,13 @@ import type { Chunk } from '../types';
 import { parseFrontMatter } from './frontMatter';
 import { blockText, headingText, md, plainBlock, sliceBlock, type Block } from './passageText';
 
+/**
+ * Bumped whenever the same note would be cut into different passages or text; the index cuts
+ * notes of an older version again at the next sync (unchanged passages keep their vectors).
+ * 2: text from markdown-it tokens, merged headings kept.
+ */
+export const CHUNKER_VERSION = 2;
+
 export interface ChunkOptions {
   maxTokens?: number;
   countTokens?: (text: string) => number;

@@ -24,6 +24,8 @@ export interface FileRecord {
   size: number;
   mtimeMs: number;
   chunkIds: number[];
+  /** CHUNKER_VERSION of the chunker that cut the passages (absent: before versions were kept). */
+  chunker?: number;
 }
 
 export interface StoredChunk extends Chunk {
@@ -32,7 +34,7 @@ export interface StoredChunk extends Chunk {
 
 /** One change, as logged and replayed. Vectors travel beside the JSON in the same record. */
 export type StoreOp =
-  | { op: 'put'; path: string; hash: string; size: number; mtimeMs: number; chunks: StoredChunk[]; vectors: Float32Array[] | null }
+  | { op: 'put'; path: string; hash: string; size: number; mtimeMs: number; chunker?: number; chunks: StoredChunk[]; vectors: Float32Array[] | null }
   | { op: 'del'; path: string }
   | { op: 'touch'; path: string; size: number; mtimeMs: number };
 
@@ -391,7 +393,7 @@ function decodeOp(buf: Buffer, dims: number): StoreOp {
       new Uint8Array(all.buffer).set(raw);
       vectors = obj.chunks.map((_, i) => all.subarray(i * dims, (i + 1) * dims));
     }
-    return { op: 'put', path: obj.path, hash: obj.hash, size: obj.size, mtimeMs: obj.mtimeMs, chunks: obj.chunks, vectors };
+    return { op: 'put', path: obj.path, hash: obj.hash, size: obj.size, mtimeMs: obj.mtimeMs, chunker: obj.chunker, chunks: obj.chunks, vectors };
   }
   if (obj.op === 'del' || obj.op === 'touch') return obj;
   throw new Error(`unknown change "${(obj as { op: string }).op}"`);
