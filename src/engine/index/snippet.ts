@@ -1,8 +1,10 @@
 // A short excerpt of a passage for result lists: the window around the first query word found,
-// else the start of the passage.
+// else the start of the passage. It is cut from the passage's parsed text (chunker.ts), whose
+// lines are its paragraphs, list items, table rows and code lines: they are joined with " · "
+// where a line does not end a sentence, so list items do not run together.
 
 export function makeSnippet(text: string, query: string, maxChars = 220): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = oneLine(text);
   if (flat.length <= maxChars) return flat;
   const lower = flat.toLowerCase();
   let at = -1;
@@ -19,4 +21,19 @@ export function makeSnippet(text: string, query: string, maxChars = 220): string
   }
   const end = Math.min(flat.length, start + maxChars);
   return `${start > 0 ? '…' : ''}${flat.slice(start, end).trim()}${end < flat.length ? '…' : ''}`;
+}
+
+/** Ends a sentence or clause: the next line follows after a plain space. */
+const CLOSES = new Set('.!?:;,。？！…');
+
+/** The passage's lines on one line, whitespace collapsed. */
+export function oneLine(text: string): string {
+  let out = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+/g, ' ').trim();
+    if (!line) continue;
+    if (out) out += CLOSES.has(out[out.length - 1]) ? ' ' : ' · ';
+    out += line;
+  }
+  return out;
 }

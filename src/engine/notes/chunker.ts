@@ -2,10 +2,17 @@
 // path as a breadcrumb and its line range in the original file; long sections split on block
 // boundaries (paragraph, list, code fence, table) to fit the model's token budget, oversized
 // blocks on lines and sentences, and tiny sections merge into a neighbour. Markdown structure
-// comes from markdown-it; the text embedded is cleaned of markup noise but keeps every word.
-import MarkdownIt from 'markdown-it';
+// and the plain text of each block come from markdown-it (passageText.ts).
 import type { Chunk } from '../types';
 import { parseFrontMatter } from './frontMatter';
+import { blockText, headingText, md, plainBlock, sliceBlock, type Block } from './passageText';
+
+/**
+ * Bumped whenever the same note would be cut into different passages or text; the index cuts
+ * notes of an older version again at the next sync (unchanged passages keep their vectors).
+ * 2: text from markdown-it tokens, merged headings kept.
+ */
+export const CHUNKER_VERSION = 2;
 
 export interface ChunkOptions {
   maxTokens?: number;
@@ -13,7 +20,6 @@ export interface ChunkOptions {
   minChars?: number;
 }
 
-const md = new MarkdownIt({ html: true });
 const SEP = ' › ';
 /** No real text averages more characters per token than this (English is about 4-5). */
 const MAX_CHARS_PER_TOKEN = 12;
@@ -33,12 +39,6 @@ export function estimateTokens(text: string): number {
     else n += 1;
   }
   return Math.ceil(n);
-}
-
-interface Block {
-  start: number; // 1-based inclusive
-  end: number;
-  text: string;
 }
 
 interface Section {
@@ -91,48 +91,50 @@ export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions
   return mergeSmall(chunks, maxTokens, minChars, count);
 }
 
-/** Splits a block over budget on lines, then sentences, then by characters. */
+/** Splits a block over budget on lines of the file, then sentences, then by characters. */
 function fitBlock(block: Block, maxTokens: number, count: (s: string) => number): Block[] {
   if (count(block.text) <= maxTokens) return [block];
+  const marks = block.marks;
+  if (marks.length < 2) return splitSentences(block, maxTokens, count);
   const out: Block[] = [];
-  const blockLines = block.text.split('\n');
-  if (blockLines.length > 1 && block.end > block.start) {
-    // Line numbers are kept exact when the block maps line for line onto the file.
-    const exact = blockLines.length === block.end - block.start + 1;
-    let acc: string[] = [];
-    let accStart = block.start;
-    let accTokens = 0;
-    blockLines.forEach((line, i) => {
-      const ln = exact ? block.start + i : block.start;
-      const t = count(line);
-      if (acc.length && accTokens + t > maxTokens) {
-        out.push({ start: accStart, end: exact ? ln - 1 : block.end, text: acc.join('\n') });
-        acc = [];
-        accTokens = 0;
-      }
-      if (acc.length === 0) accStart = ln;
-      acc.push(line);
-      accTokens += t;
-    });
-    if (acc.length) out.push({ start: accStart, end: block.end, text: acc.join('\n') });
-    return out.flatMap((b) => (count(b.text) > maxTokens ? splitSentences(b, maxTokens, count) : [b]));
-  }
-  return splitSentences(block, maxTokens, count);
+  const push = (from: number, to: number) => {
+    const piece = sliceBlock(block, from, to);
+    if (piece) out.push(piece);
+  };
+  let from = 0;
+  let to = 0;
+  let accTokens = 0;
+  marks.forEach((m, k) => {
+    const end = k + 1 < marks.length ? marks[k + 1].at : block.text.length;
+    const t = count(block.text.slice(m.at, end));
+    if (to > from && accTokens + t > maxTokens) {
+      push(from, to);
+      from = m.at;
+      accTokens = 0;
+    }
+    accTokens += t;
+    to = end;
+  });
+  push(from, to);
+  return out.flatMap((b) => (count(b.text) > maxTokens ? splitSentences(b, maxTokens, count) : [b]));
 }
 
 function splitSentences(block: Block, maxTokens: number, count: (s: string) => number): Block[] {
-  const sentences = block.text.match(/[^.!?。？！\n]+[.!?。？！]*\s*/gu) ?? [block.text];
   const out: Block[] = [];
-  let acc = '';
-  let accTokens = 0;
-  const push = (s: string) => {
-    if (s.trim()) out.push({ start: block.start, end: block.end, text: s.trim() });
+  const text = block.text;
+  const push = (from: number, to: number) => {
+    const piece = sliceBlock(block, from, to);
+    if (piece) out.push(piece);
   };
-  for (const s of sentences) {
+  let accFrom = 0;
+  let accTo = 0;
+  let accTokens = 0;
+  for (const m of text.matchAll(/[^.!?。？！\n]+[.!?。？！]*\s*/gu)) {
+    const sFrom = m.index;
+    const s = m[0];
     const t = count(s);
     if (t > maxTokens) {
-      push(acc);
-      acc = '';
+      push(accFrom, accTo);
       accTokens = 0;
       // Hard split: about maxTokens estimated tokens per piece, on a space when one is near.
       const approxChars = Math.max(16, Math.floor((s.length * maxTokens) / Math.max(1, estimateTokens(s), Math.ceil(s.length / MAX_CHARS_PER_TOKEN))) - 1);
@@ -142,36 +144,39 @@ function splitSentences(block: Block, maxTokens: number, count: (s: string) => n
         const half = i + Math.ceil(approxChars / 2);
         const space = j < s.length ? s.slice(half, j).lastIndexOf(' ') : -1;
         if (space > 0) j = half + space;
-        let piece = s.slice(i, j);
-        while (piece.length > 1 && count(piece) > maxTokens) piece = piece.slice(0, Math.floor(piece.length * 0.8));
-        push(piece);
-        i += Math.max(1, piece.length);
+        let len = j - i;
+        while (len > 1 && count(s.slice(i, i + len)) > maxTokens) len = Math.floor(len * 0.8);
+        push(sFrom + i, sFrom + i + len);
+        i += Math.max(1, len);
       }
+      accFrom = accTo = sFrom + s.length;
       continue;
     }
     // Sentences part at whitespace or punctuation, where tokenizers part too, so their counts
     // add up: recounting the growing passage for every sentence made a 10 MB line quadratic.
-    if (acc && accTokens + t > maxTokens) {
-      push(acc);
-      acc = '';
+    if (accTo > accFrom && accTokens + t > maxTokens) {
+      push(accFrom, accTo);
+      accFrom = sFrom;
       accTokens = 0;
     }
-    acc += s;
+    if (accTo <= accFrom) accFrom = sFrom;
     accTokens += t;
+    accTo = sFrom + s.length;
   }
-  push(acc);
+  push(accFrom, accTo);
   return out;
 }
 
 /**
- * Merges a passage shorter than minChars into the next one when both fit the budget; the merged
- * passage keeps the breadcrumb the two share (the parent for siblings, the section for a child).
+ * Merges a passage shorter than minChars into the next one when both fit the budget. The merged
+ * passage's breadcrumb is the part the two share followed by what each adds ("Note › A + B" for
+ * two sibling sections), so neither section's heading is lost to search or to the reader.
  */
 function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count: (s: string) => number): Chunk[] {
   const out: Chunk[] = [];
   const join = (a: Chunk, b: Chunk): Chunk | null => {
     const text = `${a.text}\n\n${b.text}`;
-    return count(text) <= maxTokens ? { ...a, endLine: b.endLine, heading: commonCrumb(a.heading, b.heading), text } : null;
+    return count(text) <= maxTokens ? { ...a, endLine: b.endLine, heading: mergedCrumb(a.heading, b.heading), text } : null;
   };
   for (const c of chunks) {
     const prev = out[out.length - 1];
@@ -187,12 +192,16 @@ function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count:
   return out;
 }
 
-function commonCrumb(a: string, b: string): string {
+const MERGED = ' + ';
+
+function mergedCrumb(a: string, b: string): string {
+  if (a === b) return a;
   const pa = a.split(SEP);
   const pb = b.split(SEP);
   let i = 0;
   while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
-  return pa.slice(0, i).join(SEP);
+  const own = [pa.slice(i).join(SEP), pb.slice(i).join(SEP)].filter(Boolean);
+  return [...pa.slice(0, i), own.join(MERGED)].filter(Boolean).join(SEP);
 }
 
 function textSections(lines: string[]): Section[] {
@@ -202,7 +211,8 @@ function textSections(lines: string[]): Section[] {
     const blank = i === lines.length || !lines[i].trim();
     if (!blank && start < 0) start = i;
     if (blank && start >= 0) {
-      blocks.push({ start: start + 1, end: i, text: lines.slice(start, i).join('\n').trim() });
+      const block = plainBlock(lines.slice(start, i), start + 1);
+      if (block) blocks.push(block);
       start = -1;
     }
   }
@@ -227,94 +237,29 @@ function markdownSections(lines: string[]): Section[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.level !== 0 || !t.map || t.nesting === -1) continue;
-    const [s, e] = t.map;
     if (t.type === 'heading_open') {
       const level = Number(t.tag.slice(1));
-      const text = clean(tokens[i + 1]?.content ?? '');
+      const text = headingText(tokens[i + 1]);
       if (level === 1) hasH1 = true;
       if (cur.blocks.length) sections.push(cur);
       while (path.length && path[path.length - 1].level >= level) path.pop();
       path.push({ level, text });
-      cur = { heading: crumb(), start: s + 1, blocks: [] };
+      cur = { heading: crumb(), start: t.map[0] + 1, blocks: [] };
       continue;
     }
     if (t.type === 'hr') continue;
-    // A fence's content starts on the line after its opening fence.
-    const block =
-      t.type === 'fence' ? lineBlock(s + 2, t.content.replace(/\n$/, '').split('\n'))
-      : t.type === 'code_block' ? lineBlock(s + 1, t.content.replace(/\n$/, '').split('\n'))
-      : lineBlock(s + 1, lines.slice(s, e).map(cleanLine));
+    // A block runs from its open token to the close token at the same level.
+    let end = i;
+    if (t.nesting === 1) while (end + 1 < tokens.length && !(tokens[end].level === 0 && tokens[end].nesting === -1)) end++;
+    const block = blockText(tokens, i, end);
     if (block) cur.blocks.push(block);
+    i = end;
   }
   if (cur.blocks.length) sections.push(cur);
   // A note of front matter alone is found by its title and description.
   if (sections.length === 0 && (fm.title || fm.description)) {
     const text = [fm.title, fm.description].filter(Boolean).join('\n');
-    sections.push({ heading: fm.title, start: 1, blocks: [{ start: 1, end: fmEnd, text }] });
+    sections.push({ heading: fm.title, start: 1, blocks: [{ start: 1, end: fmEnd, text, marks: [{ at: 0, line: 1 }] }] });
   }
   return sections;
-}
-
-/**
- * A block of cleaned lines, one per line of the file from `start`. Blank lines at either end
- * are dropped with their line numbers, so the text still maps line for line onto the file and a
- * block split on lines never gets overlapping ranges (a line cleaned to nothing, such as the
- * closing backtick of inline code, used to break that).
- */
-function lineBlock(start: number, cleaned: string[]): Block | null {
-  let a = 0;
-  let b = cleaned.length;
-  while (a < b && !cleaned[a].trim()) a++;
-  while (b > a && !cleaned[b - 1].trim()) b--;
-  if (a === b) return null;
-  return { start: start + a, end: start + b - 1, text: cleaned.slice(a, b).join('\n') };
-}
-
-function cleanLine(line: string): string {
-  return clean(
-    line
-      .replace(/^\s{0,3}>\s?/, '')
-      .replace(/^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?/, '')
-      .replace(/^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/, '')
-      // Table cells: split, not /\s*\|\s*/, which is quadratic in a long run of spaces.
-      .split('|')
-      .map((cell, i, all) => (all.length > 1 ? cell.trim() : cell))
-      .join(' | ')
-      .replace(/^ \| | \| $/g, ''),
-  );
-}
-
-/**
- * Inline markup → plain words: link and image text kept, URLs, tags and markers dropped.
- * Every span is bounded (link text 500 characters, a URL 2048, an emphasis 500): with an open
- * `[`, `<` or `**` that never closes, an unbounded pattern rescans the rest of the line from
- * each opener, and a 1 MB line of `[a](` or `**a` took hours.
- */
-function clean(s: string): string {
-  return s
-    .replace(/\(data:[\w/+.-]{1,100};base64,[A-Za-z0-9+/=]*\)/g, '()')
-    .replace(/!\[([^\]\n]{0,500})\]\([^)\n]{0,2048}\)/g, '$1')
-    .replace(/\[\[([^\]|\n]{1,500})\|([^\]\n]{1,500})\]\]/g, (_, a: string, b: string) => wikiLabel(a, b))
-    .replace(/\[\[([^\]\n]{1,500})\]\]/g, '$1')
-    .replace(/\[([^\]\n]{1,500})\]\([^)\n]{0,2048}\)/g, '$1')
-    .replace(/\[([^\]\n]{1,500})\]\[[^\]\n]{0,500}\]/g, '$1')
-    .replace(INLINE_TAG, '')
-    .replace(/<\/?[A-Za-z][^>\n]{0,1000}>/g, ' ')
-    .replace(/`+/g, '')
-    .replace(/(\*\*|__|~~)(?=\S)(.{1,500}?)(?<=\S)\1/g, '$2')
-    .replace(/(^|[\s(])[*_](?=\S)(.{1,500}?)(?<=\S)[*_](?=[\s).,!?:;]|$)/g, '$1$2')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-}
-
-/** Tags that style part of a word (H<sub>2</sub>O, x<sup>2</sup>): dropped without a space. */
-const INLINE_TAG = /<\/?(?:sup|sub|b|i|u|s|em|strong|mark|small|span|abbr|kbd|code|ins|del)(?:\s[^>\n]{0,1000})?>/gi;
-
-/**
- * `[[a|b]]`: Obsidian writes `[[target|label]]`, Dendron `[[label|note.id]]`. The label is the
- * part that is not a dotted note id.
- */
-function wikiLabel(a: string, b: string): string {
-  const isId = (s: string) => /^[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+(?:#[^\s]*)?$/u.test(s.trim());
-  return (isId(b) && !isId(a) ? a : b).trim();
 }

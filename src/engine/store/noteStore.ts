@@ -6,6 +6,7 @@
 //   gG.bm25.bin       the keyword index (rebuilt from chunk text if damaged)
 //   gG.graph.bin      the HNSW graph (rebuilt from vectors if damaged)
 //   gG.wal            changes since the snapshot (see wal.ts)
+//   lock.N            which process writes the folder (see storeLock.ts)
 // Parts are written before the manifest that names them, and old ones deleted after, so a crash
 // at any point leaves a manifest whose parts are complete. Parts are checked against their crc32
 // at open: a damaged store is detected and rebuilt, never trusted.
@@ -16,6 +17,9 @@ import type { Chunk } from '../types';
 import { fileCrc32, writeFileAtomicSync } from './atomicFile';
 import { WriteAheadLog } from './wal';
 import { crashNow, shouldTear } from './failpoint';
+import { StoreLock, StoreLockedError } from './storeLock';
+
+export { StoreLockedError };
 
 export const STORE_FORMAT = 1;
 
@@ -24,6 +28,8 @@ export interface FileRecord {
   size: number;
   mtimeMs: number;
   chunkIds: number[];
+  /** CHUNKER_VERSION of the chunker that cut the passages (absent: before versions were kept). */
+  chunker?: number;
 }
 
 export interface StoredChunk extends Chunk {
@@ -32,7 +38,7 @@ export interface StoredChunk extends Chunk {
 
 /** One change, as logged and replayed. Vectors travel beside the JSON in the same record. */
 export type StoreOp =
-  | { op: 'put'; path: string; hash: string; size: number; mtimeMs: number; chunks: StoredChunk[]; vectors: Float32Array[] | null }
+  | { op: 'put'; path: string; hash: string; size: number; mtimeMs: number; chunker?: number; chunks: StoredChunk[]; vectors: Float32Array[] | null }
   | { op: 'del'; path: string }
   | { op: 'touch'; path: string; size: number; mtimeMs: number };
 
@@ -78,12 +84,10 @@ export interface SnapshotWriter {
   nextId: number;
 }
 
-export class StoreLockedError extends Error {}
-
 export class NoteStore {
   private wal: WriteAheadLog | null = null;
   private manifest: Manifest;
-  private lockFile: string | null = null;
+  private lock: StoreLock | null = null;
 
   private constructor(readonly dir: string, manifest: Manifest, readonly readOnly: boolean) {
     this.manifest = manifest;
@@ -108,7 +112,7 @@ export class NoteStore {
     const warnings: string[] = [];
     if (!readOnly) fs.mkdirSync(dir, { recursive: true });
     const store = new NoteStore(dir, emptyManifest(fingerprint, dims), readOnly);
-    if (!readOnly) store.lock();
+    if (!readOnly) store.lock = StoreLock.acquire(dir);
     try {
       const loaded = store.load(fingerprint, dims, warnings);
       if (!readOnly) {
@@ -201,8 +205,8 @@ export class NoteStore {
     }
     this.wal?.close();
     this.wal = null;
-    if (this.lockFile) fs.rmSync(this.lockFile, { force: true });
-    this.lockFile = null;
+    this.lock?.release();
+    this.lock = null;
   }
 
   private load(fingerprint: string, dims: number, warnings: string[]): { snapshot: Snapshot; ops: StoreOp[]; walValidBytes: number } {
@@ -299,50 +303,15 @@ export class NoteStore {
   /** Deletes files of older generations and temp files left by a killed process. */
   private removeStrays(): void {
     const p = this.manifest.parts;
-    const keep = new Set(['manifest.json', 'lock', this.manifest.wal, p?.meta.file, p?.vectors?.file, p?.bm25?.file, p?.graph?.file]);
+    const keep = new Set(['manifest.json', this.manifest.wal, p?.meta.file, p?.vectors?.file, p?.bm25?.file, p?.graph?.file]);
     for (const f of fs.readdirSync(this.dir)) {
       if (!keep.has(f) && (/^g\d+\./.test(f) || f.includes('.tmp-'))) fs.rmSync(path.join(this.dir, f), { force: true });
     }
-  }
-
-  private lock(): void {
-    const file = path.join(this.dir, 'lock');
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
-        this.lockFile = file;
-        return;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        // A full disk may create the file but not its few bytes: an empty lock is still ours
-        // (another process reads it as stale, the best a full disk allows).
-        if ((code === 'ENOSPC' || code === 'EDQUOT') && fs.existsSync(file)) {
-          this.lockFile = file;
-          return;
-        }
-        if (code !== 'EEXIST') throw err;
-        const pid = Number(fs.readFileSync(file, 'utf8'));
-        if (pid && pid !== process.pid && isAlive(pid)) {
-          throw new StoreLockedError(`the index at ${this.dir} is being written by process ${pid}; stop it or use another --store`);
-        }
-        fs.rmSync(file, { force: true }); // left by a killed process
-      }
-    }
-    throw new StoreLockedError(`could not lock the index at ${this.dir}`);
   }
 }
 
 function emptyManifest(fingerprint: string, dims: number): Manifest {
   return { format: STORE_FORMAT, fingerprint, generation: 0, nextId: 1, dims, parts: null, wal: 'g0.wal' };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function fsyncFile(file: string): void {
@@ -391,7 +360,7 @@ function decodeOp(buf: Buffer, dims: number): StoreOp {
       new Uint8Array(all.buffer).set(raw);
       vectors = obj.chunks.map((_, i) => all.subarray(i * dims, (i + 1) * dims));
     }
-    return { op: 'put', path: obj.path, hash: obj.hash, size: obj.size, mtimeMs: obj.mtimeMs, chunks: obj.chunks, vectors };
+    return { op: 'put', path: obj.path, hash: obj.hash, size: obj.size, mtimeMs: obj.mtimeMs, chunker: obj.chunker, chunks: obj.chunks, vectors };
   }
   if (obj.op === 'del' || obj.op === 'touch') return obj;
   throw new Error(`unknown change "${(obj as { op: string }).op}"`);

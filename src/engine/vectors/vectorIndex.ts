@@ -21,13 +21,22 @@ export interface VectorHit {
 
 const BLANK_NORM = 1e-6;
 
+/**
+ * Largest id the index takes: hnswlib-node reads graph labels as uint32. Chunk ids only grow, so
+ * the notes index renumbers them when it compacts long before they get here (see
+ * RENUMBER_ABOVE in notesIndex.ts); ids are held as doubles, so nothing wraps below this.
+ */
+export const MAX_VECTOR_ID = 0xffff_ffff;
+/** Largest id the saved vector file holds (its ids are int32). */
+export const MAX_STORED_VECTOR_ID = 0x7fff_ffff;
+
 const DEFAULTS: Required<VectorIndexOptions> = { exactThreshold: 10_000, m: 32, efConstruction: 200, efSearch: 256, seed: 100 };
 
 export class VectorIndex {
   readonly opts: Required<VectorIndexOptions>;
   private data: Float32Array;
   private norms: Float32Array;
-  private slotIds: Int32Array;
+  private slotIds: Float64Array; // chunk id per slot, -1 when free
   private readonly slotOf = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private used = 0; // slots handed out (live + free)
@@ -40,7 +49,7 @@ export class VectorIndex {
     this.opts = { ...DEFAULTS, ...opts };
     this.data = new Float32Array(1024 * dims);
     this.norms = new Float32Array(1024);
-    this.slotIds = new Int32Array(1024).fill(-1);
+    this.slotIds = new Float64Array(1024).fill(-1);
   }
 
   get size(): number {
@@ -67,6 +76,7 @@ export class VectorIndex {
 
   add(id: number, vector: Float32Array): void {
     if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dimensions, index has ${this.dims}`);
+    if (!Number.isSafeInteger(id) || id < 0 || id > MAX_VECTOR_ID) throw new RangeError(`vector id ${id} is outside 0…${MAX_VECTOR_ID}`);
     if (this.slotOf.has(id)) this.remove(id);
     const slot = this.freeSlots.pop() ?? this.used++;
     this.ensureCapacity(slot + 1);
@@ -178,7 +188,9 @@ export class VectorIndex {
 
   /** Live ids and their vectors packed in id order, for persistence. */
   exportVectors(): { ids: Int32Array; data: Float32Array } {
-    const ids = Int32Array.from(this.slotOf.keys()).sort();
+    const sorted = [...this.slotOf.keys()].sort((a, b) => a - b);
+    if (sorted.length && sorted[sorted.length - 1] > MAX_STORED_VECTOR_ID) throw new RangeError(`vector id ${sorted[sorted.length - 1]} does not fit the vector file: renumber the passages first`);
+    const ids = Int32Array.from(sorted);
     const vectors = new Float32Array(ids.length * this.dims);
     ids.forEach((id, i) => vectors.set(this.get(id)!, i * this.dims));
     return { ids, data: vectors };
@@ -260,7 +272,7 @@ export class VectorIndex {
     const norms = new Float32Array(cap);
     norms.set(this.norms);
     this.norms = norms;
-    const slotIds = new Int32Array(cap).fill(-1);
+    const slotIds = new Float64Array(cap).fill(-1);
     slotIds.set(this.slotIds);
     this.slotIds = slotIds;
   }

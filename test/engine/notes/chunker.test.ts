@@ -26,7 +26,7 @@ test('sections become passages with breadcrumbs and exact line ranges', () => {
 test('small sections merge; front matter title names a note without H1', () => {
   const chunks = chunkMarkdown('n.md', '---\ntitle: "My Note"\n---\n## A\n\nshort a\n\n## B\n\nshort b\n');
   assert.equal(chunks.length, 1);
-  assert.equal(chunks[0].heading, 'My Note', 'siblings merge under their parent');
+  assert.equal(chunks[0].heading, 'My Note › A + B', 'merged siblings keep their own headings after their parent');
   assert.deepEqual([chunks[0].startLine, chunks[0].endLine], [4, 10]);
   // A note of front matter alone (Dendron makes them) is one passage: its title and description.
   assert.deepEqual(chunkMarkdown('x.md', '---\nid: a.b\ntitle: "Weekly review"\ndesc: plans for the week\n---\n'), [
@@ -34,6 +34,31 @@ test('small sections merge; front matter title names a note without H1', () => {
   ]);
   assert.deepEqual(chunkMarkdown('x.md', '---\ntags: [a]\n---\n'), []);
   assert.deepEqual(chunkMarkdown('x.md', ''), []);
+});
+
+test('merged tiny sections each keep their heading in the breadcrumb', () => {
+  const text = '# Trip\n\n## Train\n\nKTX, 2.5 h.\n\n## Food\n\nRaw fish.\n\n## Hotel\n\nBooked a room by the beach with a sea view for three nights in a row.\n';
+  const chunks = chunkMarkdown('t.md', text, { maxTokens: 256 });
+  assert.deepEqual(chunks.map((c) => c.heading), ['Trip › Train + Food + Hotel']);
+  // A tiny intro merges with its first subsection: the subsection's heading stays.
+  assert.deepEqual(chunkMarkdown('p.md', '# Pasta\n\nQuick.\n\n## Sauce\n\nGarlic, tomatoes and basil, simmered for fifteen minutes.\n').map((c) => c.heading), ['Pasta › Sauce']);
+  // Deeper levels keep their path.
+  assert.deepEqual(chunkMarkdown('d.md', '# N\n\n## A\n\n### A1\n\nshort\n\n## B\n\nshort too\n').map((c) => c.heading), ['N › A › A1 + B']);
+});
+
+test('list items are one line each, wrapped or not; task boxes dropped', () => {
+  const text = '# 역할\n\n백엔드 API 설계를 담당한다.\n\n- 배포 스크립트 정리\n- 모니터링 대시보드\n  추가\n- [x] 로그 보관 기간 결정\n  1. nested step\n';
+  const [c] = chunkMarkdown('r.md', text, { minChars: 0 });
+  assert.equal(c.text, '백엔드 API 설계를 담당한다.\n\n배포 스크립트 정리\n모니터링 대시보드 추가\n로그 보관 기간 결정\nnested step');
+  assert.deepEqual([c.startLine, c.endLine], [1, 9]);
+});
+
+test('a link whose URL holds parentheses leaves only its text; code spans keep every word', () => {
+  const [c] = chunkMarkdown('l.md', '# L\n\nSee [the function](https://en.wikipedia.org/wiki/Function_(mathematics)) and plus a [click me](javascript:alert(1)) link, `Partial<T>` and ![a (small) chart](c.png?(x)).\n', { minChars: 0 });
+  assert.equal(c.text, 'See the function and plus a click me link, Partial<T> and a (small) chart.');
+  // A table row is one line, cells parted by " | ".
+  const [t] = chunkMarkdown('t.md', '# T\n\n| name | use |\n|---|---|\n| [jq](https://x.y/(a)) | JSON |\n', { minChars: 0 });
+  assert.equal(t.text, 'name | use\njq | JSON');
 });
 
 test('markup is cleaned but words kept; code fences kept without markers', () => {
