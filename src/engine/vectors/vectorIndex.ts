@@ -3,6 +3,7 @@
 // contiguous Float32Array, because related-passage lookups and persistence need them and
 // hnswlib-node only hands points back as slow number[] copies.
 import { HierarchicalNSW } from 'hnswlib-node';
+import { TopK } from '../util/topK';
 
 export interface VectorIndexOptions {
   /** Below this many vectors search is exact; at or above it an HNSW graph is built. */
@@ -173,7 +174,7 @@ export class VectorIndex {
     let qn = 0;
     for (let i = 0; i < d; i++) qn += query[i] * query[i];
     qn = Math.sqrt(qn);
-    const heap = new MinHeap(k);
+    const heap = new TopK(k);
     for (let slot = 0; slot < this.used; slot++) {
       const id = this.slotIds[slot];
       if (id < 0 || (filter && !filter(id))) continue;
@@ -183,7 +184,7 @@ export class VectorIndex {
       const denom = this.norms[slot] * qn;
       heap.push(id, denom === 0 ? 0 : dot / denom);
     }
-    return heap.sortedDesc();
+    return heap.sorted();
   }
 
   /** Live ids and their vectors packed in id order, for persistence. */
@@ -275,55 +276,5 @@ export class VectorIndex {
     const slotIds = new Float64Array(cap).fill(-1);
     slotIds.set(this.slotIds);
     this.slotIds = slotIds;
-  }
-}
-
-/** Fixed-size min-heap keeping the k best (id, score) pairs. */
-class MinHeap {
-  private readonly ids: number[] = [];
-  private readonly scores: number[] = [];
-  constructor(private readonly k: number) {}
-
-  push(id: number, score: number): void {
-    if (this.ids.length < this.k) {
-      this.ids.push(id);
-      this.scores.push(score);
-      this.up(this.ids.length - 1);
-    } else if (score > this.scores[0]) {
-      this.ids[0] = id;
-      this.scores[0] = score;
-      this.down(0);
-    }
-  }
-
-  sortedDesc(): VectorHit[] {
-    return this.ids.map((id, i) => ({ id, score: this.scores[i] })).sort((a, b) => b.score - a.score || a.id - b.id);
-  }
-
-  private up(i: number): void {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.scores[p] <= this.scores[i]) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-
-  private down(i: number): void {
-    const n = this.ids.length;
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < n && this.scores[l] < this.scores[m]) m = l;
-      if (r < n && this.scores[r] < this.scores[m]) m = r;
-      if (m === i) return;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-
-  private swap(a: number, b: number): void {
-    [this.ids[a], this.ids[b]] = [this.ids[b], this.ids[a]];
-    [this.scores[a], this.scores[b]] = [this.scores[b], this.scores[a]];
   }
 }
