@@ -10,6 +10,7 @@ import type { Embedder as Encoder } from '../embedding/encoder';
 import { chunkMarkdown } from '../notes/chunker';
 import { scriptCounts, type ScriptShares } from '../text/script';
 import { readNote, walkNotes, type WalkOptions } from '../notes/walker';
+import { notePath } from '../notes/noteFiles';
 import { NoteStore, type FileRecord, type Snapshot, type StoreOp, type StoredChunk } from '../store/noteStore';
 import type { SearchHit, SearchMode, SkippedFile } from '../types';
 import { PassageIndex, keywordText } from './passageIndex';
@@ -199,7 +200,7 @@ export class NotesIndex {
   }
 
   removeFile(rel: string): Promise<boolean> {
-    rel = noteRef(this.opts.root, rel).rel;
+    rel = this.files.has(rel) ? rel : noteRef(this.opts.root, rel).rel; // a deleted NFD twin keeps its own key
     return this.exclusive(async () => {
       this.skippedFiles.delete(rel);
       if (!this.files.has(rel)) return false;
@@ -211,7 +212,7 @@ export class NotesIndex {
 
   /** A rename keeps the vectors of the moved passages: nothing is re-embedded. */
   renameFile(from: string, to: string): Promise<void> {
-    from = noteRef(this.opts.root, from).rel;
+    from = this.files.has(from) ? from : noteRef(this.opts.root, from).rel;
     return this.exclusive(async () => {
       const reuse = this.vectorsOf(from);
       if (this.files.has(from)) this.log({ op: 'del', path: from });
@@ -461,7 +462,7 @@ export class NotesIndex {
     for (const { rel, abs } of notes) {
       signal?.throwIfAborted();
       const readAt = Date.now();
-      const res = await readNote(abs, this.opts.walk?.maxFileBytes);
+      const res = await readNote(abs, this.opts.walk?.maxFileBytes, { root: this.opts.root, links: this.opts.walk?.links });
       if (!res.ok) {
         if (this.files.has(rel)) this.log({ op: 'del', path: rel });
         // A note deleted or renamed since the walk is gone, not "unreadable".
@@ -611,10 +612,8 @@ function diskFullError(where: string): DiskFullError {
  * whichever form exists.
  */
 function noteRef(root: string, rel: string): { rel: string; abs: string } {
-  const key = rel.split(path.sep).join('/').normalize('NFC');
-  const forms = [rel, key, key.normalize('NFD')];
-  const abs = forms.map((f) => path.join(root, f)).find((a) => fs.existsSync(a)) ?? path.join(root, rel);
-  return { rel: key, abs };
+  const p = notePath(root, rel);
+  return { rel: p.key, abs: p.abs };
 }
 
 export function storeFolderName(modelId: string | null, fingerprint: string): string {
