@@ -48,9 +48,24 @@ async function readGitignore(dirAbs: string, base: string): Promise<GitignoreLay
   }
 }
 
+/**
+ * A root's resolved path, resolved once (a sync reads thousands of notes). Should the root be
+ * re-pointed meanwhile, notes under the new target resolve outside the old one: refused, not leaked.
+ */
+const realRoots = new Map<string, string>();
+async function realRootOf(root: string): Promise<string> {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = await fsp.realpath(root);
+    if (realRoots.size > 100) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
 /** Why a guard refuses the path, or null. Throws (ENOENT …) when the path cannot be resolved. */
 async function refusedByGuard(absPath: string, guard: ReadGuard): Promise<string | null> {
-  const realRoot = await fsp.realpath(guard.root);
+  const realRoot = await realRootOf(guard.root);
   const real = await fsp.realpath(absPath);
   if (!isInside(realRoot, real)) return 'the link leads out of the folder';
   if (guard.links === 'never') {
