@@ -607,9 +607,9 @@ function diskFullError(where: string): DiskFullError {
 }
 
 /**
- * Index keys are NFC. The name on disk may be NFD (macOS writes Hangul so; a synced folder keeps
- * it on Linux) while the caller — a watcher, a command — may give either form: read the file by
- * whichever form exists.
+ * Index keys are NFC, except for a name whose NFC twin also exists on disk (notePath). The name on
+ * disk may be NFD (macOS writes Hangul so; a synced folder keeps it on Linux) while the caller — a
+ * watcher, a command — may give either form: read the file by whichever form exists.
  */
 function noteRef(root: string, rel: string): { rel: string; abs: string } {
   const p = notePath(root, rel);
