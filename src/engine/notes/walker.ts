@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SkippedFile, SkipReason } from '../types';
 import { parseFrontMatter } from './frontMatter';
-import { NOTE_EXTENSIONS, NoteRules, gitignoreLayer, keyOfName, type GitignoreLayer, type NoteFileRules } from './noteFiles';
+import { NoteRules, gitignoreLayer, keyOfName, type GitignoreLayer, type NoteFileRules } from './noteFiles';
 
 /**
  * Which symbolic links are followed: 'inside' those whose target is in the folder (a link out of
@@ -37,7 +37,6 @@ export interface NoteFileEntry {
 /** `size` and `mtimeMs` are taken before the bytes are read: a write racing the read shows as a newer mtime later. */
 export type ReadResult = { ok: true; text: string; hash: string; size: number; mtimeMs: number } | { ok: false; reason: SkipReason; detail: string };
 
-export const DEFAULT_EXTENSIONS = [...NOTE_EXTENSIONS];
 export const DEFAULT_MAX_FILE_BYTES = 2 << 20;
 
 async function readGitignore(dirAbs: string, base: string): Promise<GitignoreLayer | null> {
@@ -76,7 +75,7 @@ async function refusedByGuard(absPath: string, guard: ReadGuard): Promise<string
 }
 
 /** Whether `real` (a resolved path) is `realRoot` or inside it. */
-export function isInside(realRoot: string, real: string): boolean {
+function isInside(realRoot: string, real: string): boolean {
   return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
 }
 
