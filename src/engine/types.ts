@@ -21,6 +21,8 @@ export type SkipReason =
   | 'invalid-utf8'
   | 'not-a-file'
   | 'symlink-loop'
+  /** A link out of the folder, or any link in an untrusted workspace. */
+  | 'symlink-refused'
   | 'empty';
 
 export interface SkippedFile {

@@ -9,6 +9,7 @@ import { ModelCommands } from './commands/models';
 import { MODES, showSearchQuickPick, type SearchPickState } from './commands/searchQuickPick';
 import { ToolCommands } from './commands/tools';
 import { NoteWatcher } from './fileWatcher';
+import { serviceConfig } from './settings';
 import { RelatedHoverProvider } from './hover';
 import { ModelStatus } from './modelStatus';
 import { Queries } from './queries';
@@ -51,7 +52,13 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   const service = (client = new ServiceClient(path.join(ctx.extensionPath, 'dist', 'service.js'), log));
   const models = new ModelStatus(service);
   const index = new WorkspaceIndex(ctx, service, models, log);
-  const watcher = new NoteWatcher((changes, resync) => index.applyChanges(changes, resync));
+  const watcher = new NoteWatcher(
+    (changes, resync) => index.applyChanges(changes, resync),
+    () => {
+      const c = serviceConfig(ctx);
+      return { include: c.include, exclude: c.exclude };
+    },
+  );
   const results = new Results();
   const queries = new Queries(service, results);
   const statusBar = new IndexStatusBar(service, index, models);

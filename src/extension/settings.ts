@@ -41,6 +41,8 @@ export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
     // files.exclude patterns that are switched on (a `{ when }` object means "sometimes": skipped).
     exclude: [...strings(c.get('exclude')), ...Object.keys(filesExclude).filter((k) => filesExclude[k] === true)],
     maxFileBytes: Math.max(1, Number(c.get<number>('maxFileSizeKB')) || 2048) * 1024,
+    // Restricted Mode: the service follows no symbolic link in the workspace's folders.
+    trusted: vscode.workspace.isTrusted,
   };
 }
 

@@ -56,6 +56,8 @@ export class WorkspaceIndex implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => void this.onFolders(e)),
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfig(e)),
+      // Trust lets the walk follow links inside the folders (Restricted Mode follows none).
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.onTrust()),
     );
   }
 
@@ -245,6 +247,18 @@ export class WorkspaceIndex implements vscode.Disposable {
       if (impact === 'sync') await this.syncAll(false);
       // A model that took over at once (nothing was serving) starts on its own store: fill it.
       else if (impact === 'model' && this.models.upgrade?.phase !== 'download' && this.models.upgrade?.phase !== 'index') await this.syncAll(false);
+    });
+  }
+
+  private async onTrust(): Promise<void> {
+    await this.enqueue(async () => {
+      try {
+        this.models.setReport(await this.service.request(Requests.configure, serviceConfig(this.ctx)));
+      } catch (err) {
+        this.log.error(`could not apply workspace trust: ${(err as Error).message}`);
+        return;
+      }
+      await this.syncAll(false);
     });
   }
 

@@ -29,6 +29,11 @@ export interface ServiceConfig {
   include: string[];
   exclude: string[];
   maxFileBytes: number;
+  /**
+   * Whether the user trusts the workspace (`vscode.workspace.isTrusted`); absent = trusted. An
+   * untrusted workspace's notes are read without following any symbolic link.
+   */
+  trusted?: boolean;
 }
 
 export interface FolderSpec {

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
 import { NotesIndex } from '../engine/index/notesIndex';
-import { createPathFilter } from '../engine/notes/walker';
+import { NoteFilter } from '../engine/notes/noteFiles';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
 import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
 import type { WalkOptions } from '../engine/notes/walker';
@@ -100,7 +100,7 @@ export class Server {
     this.config = c;
     const sourcesChanged = !old || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
     const modelChanged = !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || sourcesChanged;
-    const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes]);
+    const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes, old.trusted]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes, c.trusted]);
     if (!this.session || modelChanged) {
       await this.chooseEmbedding(c);
     } else if (old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
@@ -248,7 +248,8 @@ export class Server {
 
   private walkOptions(): WalkOptions {
     const c = this.config!;
-    return { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes };
+    // An untrusted workspace follows no symbolic link (trusted unless the client says otherwise).
+    return { include: c.include.length ? c.include : undefined, exclude: c.exclude, maxFileBytes: c.maxFileBytes, links: c.trusted === false ? 'never' : 'inside' };
   }
 
   private async embeddingState(): Promise<ModelState> {
@@ -269,7 +270,8 @@ export class Server {
     await this.closeFolder(spec.id);
     const walk = this.walkOptions();
     const index = await s.openIndex(spec.root, spec.storeDir, { walk });
-    const f: OpenFolder = { spec, index, indexing: false, accepts: createPathFilter(spec.root, walk) };
+    const filter = new NoteFilter(spec.root, walk);
+    const f: OpenFolder = { spec, index, indexing: false, accepts: (rel) => filter.accepts(rel) };
     this.folders.set(spec.id, f);
     return this.statusOf(f);
   }

@@ -53,6 +53,11 @@ export interface HostRunOptions {
   installVsix?: string;
   /** User settings.json entries (merged over quiet defaults). */
   settings?: Record<string, unknown>;
+  /**
+   * Workspace trust on (it is off by default): the folder then opens untrusted, in Restricted
+   * Mode, without the startup prompt (nobody is there to answer it).
+   */
+  workspaceTrust?: boolean;
 }
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -178,7 +183,8 @@ class Session {
     const settings = {
       'workbench.startupEditor': 'none',
       'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': opts.workspaceTrust === true,
+      'security.workspace.trust.startupPrompt': 'never',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
       'extensions.autoUpdate': false,
@@ -186,7 +192,7 @@ class Session {
       ...opts.settings,
     };
     fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 1));
-    const baseArgs = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
+    const baseArgs = ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions];
     // EXTENSIONS_GALLERY={} turns off code-server's Open VSX gallery (unreachable: only noise in the logs).
     const env: NodeJS.ProcessEnv = { ...process.env, EXTENSIONS_GALLERY: '{}', ...opts.env };
     if (opts.screenshotsDir) {

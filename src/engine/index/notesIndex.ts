@@ -184,7 +184,7 @@ export class NotesIndex {
   }
 
   removeFile(rel: string): Promise<boolean> {
-    rel = noteRef(this.opts.root, rel).rel;
+    rel = this.state.files.has(rel) ? rel : noteRef(this.opts.root, rel).rel; // a deleted NFD twin keeps its own key
     return this.exclusive(async () => {
       this.skippedFiles.delete(rel);
       if (!this.state.files.has(rel)) return false;
@@ -196,7 +196,7 @@ export class NotesIndex {
 
   /** A rename keeps the vectors of the moved passages: nothing is re-embedded. */
   renameFile(from: string, to: string): Promise<void> {
-    from = noteRef(this.opts.root, from).rel;
+    from = this.state.files.has(from) ? from : noteRef(this.opts.root, from).rel;
     return this.exclusive(async () => {
       const reuse = this.state.vectorsOf(from);
       if (this.state.files.has(from)) this.log({ op: 'del', path: from });

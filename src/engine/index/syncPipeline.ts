@@ -2,10 +2,9 @@
 // log one change per note as soon as its vectors exist. Unchanged files (same size and mtime, or
 // same content hash) are never re-embedded, and unchanged passages of an edited or renamed note
 // keep their vectors.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CHUNKER_VERSION, chunkMarkdown } from '../notes/chunker';
 import { readNote, walkNotes } from '../notes/walker';
+import { notePath } from '../notes/noteFiles';
 import type { StoreOp, StoredChunk } from '../store/noteStore';
 import type { SkippedFile } from '../types';
 import type { IndexState } from './indexState';
@@ -114,7 +113,7 @@ export async function indexNotes(
   for (const { rel, abs } of notes) {
     signal?.throwIfAborted();
     const readAt = Date.now();
-    const res = await readNote(abs, t.opts.walk?.maxFileBytes);
+    const res = await readNote(abs, t.opts.walk?.maxFileBytes, { root: t.opts.root, links: t.opts.walk?.links });
     if (!res.ok) {
       if (t.state.files.has(rel)) t.log({ op: 'del', path: rel });
       // A note deleted or renamed since the walk is gone, not "unreadable".
@@ -146,13 +145,11 @@ export async function indexNotes(
 }
 
 /**
- * Index keys are NFC. The name on disk may be NFD (macOS writes Hangul so; a synced folder keeps
- * it on Linux) while the caller — a watcher, a command — may give either form: read the file by
- * whichever form exists.
+ * Index keys are NFC, except for a name whose NFC twin also exists on disk (notePath). The name on
+ * disk may be NFD (macOS writes Hangul so; a synced folder keeps it on Linux) while the caller — a
+ * watcher, a command — may give either form: read the file by whichever form exists.
  */
 export function noteRef(root: string, rel: string): { rel: string; abs: string } {
-  const key = rel.split(path.sep).join('/').normalize('NFC');
-  const forms = [rel, key, key.normalize('NFD')];
-  const abs = forms.map((f) => path.join(root, f)).find((a) => fs.existsSync(a)) ?? path.join(root, rel);
-  return { rel: key, abs };
+  const p = notePath(root, rel);
+  return { rel: p.key, abs: p.abs };
 }

@@ -1,26 +1,33 @@
-// Finds the notes under a folder: by extension, include/exclude globs and .gitignore files at
-// every level (as git applies them), following symlinks without looping. Whatever cannot be
-// indexed is reported with a reason instead of failing the walk.
+// Finds the notes under a folder. Which files are notes is noteFiles.ts's call (the watchers ask
+// it too); this walks the folder, following symbolic links only while they stay inside it (never
+// in an untrusted workspace) and without looping. Whatever cannot be indexed is reported with a
+// reason instead of failing the walk.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
 import type { SkippedFile, SkipReason } from '../types';
 import { parseFrontMatter } from './frontMatter';
+import { NoteRules, gitignoreLayer, keyOfName, type GitignoreLayer, type NoteFileRules } from './noteFiles';
 
-export interface WalkOptions {
+/**
+ * Which symbolic links are followed: 'inside' those whose target is in the folder (a link out of
+ * it could show ~/.ssh/id_rsa in search results), 'never' any (Restricted Mode).
+ */
+export type LinkPolicy = 'inside' | 'never';
+
+export interface WalkOptions extends NoteFileRules {
   extensions?: string[];
-  include?: string[];
-  exclude?: string[];
   maxFileBytes?: number;
-  respectGitignore?: boolean;
+  links?: LinkPolicy;
   signal?: AbortSignal;
 }
 
 export interface NoteFileEntry {
-  /** Relative to the root, forward slashes, NFC (macOS writes Hangul names decomposed). */
+  /**
+   * Relative to the root, forward slashes, NFC (macOS writes Hangul names decomposed), except a
+   * name whose NFC form another file in its folder already has: that one keeps its own bytes.
+   */
   path: string;
   absPath: string;
   size: number;
@@ -30,54 +37,46 @@ export interface NoteFileEntry {
 /** `size` and `mtimeMs` are taken before the bytes are read: a write racing the read shows as a newer mtime later. */
 export type ReadResult = { ok: true; text: string; hash: string; size: number; mtimeMs: number } | { ok: false; reason: SkipReason; detail: string };
 
-export const DEFAULT_EXTENSIONS = ['.md', '.markdown', '.mdx', '.txt'];
 export const DEFAULT_MAX_FILE_BYTES = 2 << 20;
-const ALWAYS_EXCLUDED_DIRS = new Set(['.git', 'node_modules']);
-
-interface Matchers {
-  extensions: Set<string>;
-  include: ((p: string) => boolean) | null;
-  exclude: ((p: string) => boolean) | null;
-}
-
-function matchers(opts: WalkOptions): Matchers {
-  const glob = (g?: string[]) => (g && g.length ? picomatch(g, { dot: true }) : null);
-  return {
-    extensions: new Set((opts.extensions ?? DEFAULT_EXTENSIONS).map((e) => e.toLowerCase())),
-    include: glob(opts.include),
-    exclude: glob(opts.exclude),
-  };
-}
-
-function wantedFile(rel: string, m: Matchers): boolean {
-  if (!m.extensions.has(path.posix.extname(rel).toLowerCase())) return false;
-  if (m.include && !m.include(rel)) return false;
-  return !(m.exclude && m.exclude(rel));
-}
-
-interface GitignoreLayer {
-  base: string; // folder of the .gitignore, relative to the root ('' for the root)
-  ig: Ignore;
-}
-
-function ignoredBy(layers: GitignoreLayer[], rel: string, isDir: boolean): boolean {
-  let ignored = false;
-  for (const l of layers) {
-    const sub = l.base ? rel.slice(l.base.length + 1) : rel;
-    const r = l.ig.test(isDir ? `${sub}/` : sub);
-    if (r.ignored) ignored = true;
-    else if (r.unignored) ignored = false;
-  }
-  return ignored;
-}
 
 async function readGitignore(dirAbs: string, base: string): Promise<GitignoreLayer | null> {
   try {
-    const text = await fsp.readFile(path.join(dirAbs, '.gitignore'), 'utf8');
-    return { base, ig: ignore().add(text) };
+    return gitignoreLayer(base, await fsp.readFile(path.join(dirAbs, '.gitignore'), 'utf8'));
   } catch {
     return null;
   }
+}
+
+/**
+ * A root's resolved path, resolved once (a sync reads thousands of notes). Should the root be
+ * re-pointed meanwhile, notes under the new target resolve outside the old one: refused, not leaked.
+ */
+const realRoots = new Map<string, string>();
+async function realRootOf(root: string): Promise<string> {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = await fsp.realpath(root);
+    if (realRoots.size > 100) realRoots.clear();
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
+/** Why a guard refuses the path, or null. Throws (ENOENT …) when the path cannot be resolved. */
+async function refusedByGuard(absPath: string, guard: ReadGuard): Promise<string | null> {
+  const realRoot = await realRootOf(guard.root);
+  const real = await fsp.realpath(absPath);
+  if (!isInside(realRoot, real)) return 'the link leads out of the folder';
+  if (guard.links === 'never') {
+    const direct = path.join(realRoot, path.relative(path.resolve(guard.root), path.resolve(absPath)));
+    if (real !== direct) return 'links are not followed in an untrusted workspace';
+  }
+  return null;
+}
+
+/** Whether `real` (a resolved path) is `realRoot` or inside it. */
+function isInside(realRoot: string, real: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
 }
 
 export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{ files: NoteFileEntry[]; skipped: SkippedFile[] }> {
@@ -88,12 +87,13 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
     throw new Error(`notes folder ${root} does not exist or cannot be read`);
   }
   if (!st.isDirectory()) throw new Error(`${root} is not a folder`);
-  const m = matchers(opts);
+  const rules = new NoteRules(opts);
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const gitignore = opts.respectGitignore ?? true;
+  const links = opts.links ?? 'inside';
   const files: NoteFileEntry[] = [];
   const skipped: SkippedFile[] = [];
-  const visited = new Set<string>([await fsp.realpath(root)]);
+  const realRoot = await fsp.realpath(root);
+  const visited = new Set<string>([realRoot]);
   const stack: { abs: string; rel: string; layers: GitignoreLayer[] }[] = [{ abs: root, rel: '', layers: [] }];
   while (stack.length) {
     opts.signal?.throwIfAborted();
@@ -106,31 +106,43 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
       continue;
     }
     let layers = dir.layers;
-    if (gitignore && entries.some((e) => e.name === '.gitignore')) {
+    if (rules.respectGitignore && entries.some((e) => e.name === '.gitignore')) {
       const layer = await readGitignore(dir.abs, dir.rel);
       if (layer) layers = [...layers, layer];
     }
+    const names = entries.map((e) => e.name);
+    // Real folders before links: a folder reached both ways is listed under its own name.
+    entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
     for (const e of entries) {
       const abs = path.join(dir.abs, e.name);
-      const rel = (dir.rel ? `${dir.rel}/` : '') + e.name.normalize('NFC');
+      const rel = (dir.rel ? `${dir.rel}/` : '') + keyOfName(e.name, names);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       let linkTarget: fs.Stats | null = null;
       if (e.isSymbolicLink()) {
+        const refused = (detail: string) => {
+          if (rules.hasExtension(rel) || !path.posix.extname(rel)) skipped.push({ path: rel, reason: 'symlink-refused', detail });
+        };
+        if (links === 'never') {
+          refused('links are not followed in an untrusted workspace');
+          continue;
+        }
         try {
           linkTarget = await fsp.stat(abs);
           isDir = linkTarget.isDirectory();
           isFile = linkTarget.isFile();
+          if (!isInside(realRoot, await fsp.realpath(abs))) {
+            refused('the link leads out of the folder');
+            continue;
+          }
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          if (wantedFile(rel, m)) skipped.push({ path: rel, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: `broken link (${code})` });
+          if (rules.hasExtension(rel)) skipped.push({ path: rel, reason: code === 'ELOOP' ? 'symlink-loop' : 'unreadable', detail: `broken link (${code})` });
           continue;
         }
       }
       if (isDir) {
-        if (ALWAYS_EXCLUDED_DIRS.has(e.name)) continue;
-        if (gitignore && ignoredBy(layers, rel, true)) continue;
-        if (m.exclude && (m.exclude(rel) || m.exclude(`${rel}/`))) continue;
+        if (rules.excludesDir(rel, layers)) continue;
         let real: string;
         try {
           real = await fsp.realpath(abs);
@@ -139,15 +151,14 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
           continue;
         }
         if (visited.has(real)) {
-          if (linkTarget) skipped.push({ path: rel, reason: 'symlink-loop', detail: `links back to ${real}` });
+          if (linkTarget) skipped.push({ path: rel, reason: 'symlink-loop', detail: `links back to ${path.relative(realRoot, real) || '.'}` });
           continue;
         }
         visited.add(real);
         stack.push({ abs, rel, layers });
         continue;
       }
-      if (!isFile || !wantedFile(rel, m)) continue;
-      if (gitignore && ignoredBy(layers, rel, false)) continue;
+      if (!isFile || !rules.wantsFile(rel, layers)) continue;
       try {
         const s = linkTarget ?? (await fsp.stat(abs));
         if (s.size > maxBytes) skipped.push({ path: rel, reason: 'too-large', detail: `${s.size} bytes, limit ${maxBytes}` });
@@ -162,34 +173,31 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
   return { files, skipped };
 }
 
-/** For file watchers: whether one path (relative to the root) belongs in the index. */
-export function createPathFilter(root: string, opts: WalkOptions = {}): (relPath: string) => boolean {
-  const m = matchers(opts);
-  let rootIgnore: GitignoreLayer | null = null;
-  if (opts.respectGitignore ?? true) {
-    try {
-      rootIgnore = { base: '', ig: ignore().add(fs.readFileSync(path.join(root, '.gitignore'), 'utf8')) };
-    } catch {
-      /* no .gitignore */
-    }
-  }
-  return (relPath) => {
-    const rel = relPath.split(path.sep).join('/').normalize('NFC');
-    if (rel.split('/').some((part) => ALWAYS_EXCLUDED_DIRS.has(part))) return false;
-    if (!wantedFile(rel, m)) return false;
-    return !(rootIgnore && ignoredBy([rootIgnore], rel, false));
-  };
+/** Where a note may be read from: inside `root`, through links as `links` allows. */
+export interface ReadGuard {
+  root: string;
+  links?: LinkPolicy;
 }
 
-/** Reads a note as text, or says why it cannot be indexed. Never reads past the size limit. */
-export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<ReadResult> {
+/**
+ * Reads a note as text, or says why it cannot be indexed. Never reads past the size limit. With
+ * a guard, a path that leaves the root by a link (or goes through any link, under 'never') is
+ * refused: watcher events reach here without the walk.
+ */
+export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES, guard?: ReadGuard): Promise<ReadResult> {
   let buf: Buffer;
   let st: fs.Stats;
   try {
-    st = await fsp.stat(absPath);
+    let target = absPath;
+    if (guard) {
+      const refused = await refusedByGuard(absPath, guard);
+      if (refused) return { ok: false, reason: 'symlink-refused', detail: refused };
+      target = await fsp.realpath(absPath);
+    }
+    st = await fsp.stat(target);
     if (!st.isFile()) return { ok: false, reason: 'not-a-file', detail: 'not a regular file' };
     if (st.size > maxFileBytes) return { ok: false, reason: 'too-large', detail: `${st.size} bytes, limit ${maxFileBytes}` };
-    buf = await fsp.readFile(absPath);
+    buf = await fsp.readFile(target);
   } catch (err) {
     return { ok: false, reason: 'unreadable', detail: (err as NodeJS.ErrnoException).code ?? String(err) };
   }

@@ -82,6 +82,8 @@ export function reasonText(r: SkippedFile['reason']): string {
       return vscode.l10n.t('not a regular file');
     case 'symlink-loop':
       return vscode.l10n.t('symbolic link loop');
+    case 'symlink-refused':
+      return vscode.l10n.t('symbolic link not followed');
     case 'empty':
       return vscode.l10n.t('empty');
     default:

@@ -65,14 +65,24 @@ for (const [stored, given] of [
   });
 }
 
-test('a name that exists in both forms on disk: the exact one is read', async () => {
+test('a name that exists in both forms on disk: two notes, each updated and removed by its own name', async () => {
   const root = tmpDir('sn-nfd-');
   fs.writeFileSync(path.join(root, NFC), '# 조합형\n\n완성형 이름의 파일이다.\n');
   fs.writeFileSync(path.join(root, NFD), '# 분해형\n\n풀어쓴 이름의 파일이다.\n');
   const idx = NotesIndex.open({ root, storeDir: tmpDir('sn-nfd-store-'), encoder: null });
-  assert.equal(await idx.updateFile(NFD), 'indexed');
-  assert.match(idx.passages.chunksOf(NFC)[0].text, /풀어쓴/);
-  assert.equal(await idx.updateFile(NFC), 'indexed');
+  await idx.sync();
+  assert.deepEqual(idx.coverage().indexed.map((x) => x.path).sort(), [NFC, NFD].sort());
   assert.match(idx.passages.chunksOf(NFC)[0].text, /완성형/);
+  assert.match(idx.passages.chunksOf(NFD)[0].text, /풀어쓴/);
+  // A watcher event for one of them touches that one only.
+  fs.appendFileSync(path.join(root, NFD), '\n둘째 줄.\n');
+  assert.equal(await idx.updateFile(NFD), 'indexed');
+  assert.match(idx.passages.chunksOf(NFC)[0].text, /완성형/);
+  assert.match(idx.passages.chunksOf(NFD).map((c) => c.text).join(' '), /둘째 줄/);
+  fs.rmSync(path.join(root, NFD));
+  assert.equal(await idx.removeFile(NFD), true);
+  assert.deepEqual(idx.coverage().indexed.map((x) => x.path), [NFC]);
+  const r = await idx.sync();
+  assert.equal(r.changed + r.removed, 0, JSON.stringify(r));
   await idx.close();
 });

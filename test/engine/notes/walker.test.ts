@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createPathFilter, readNote, walkNotes } from '../../../src/engine/notes/walker';
+import { readNote, walkNotes } from '../../../src/engine/notes/walker';
+import { NoteFilter } from '../../../src/engine/notes/noteFiles';
 import { tmpDir } from '../../helpers/env';
 
 function tree(files: Record<string, string | Buffer>): string {
@@ -29,11 +30,11 @@ test('extensions, include/exclude globs and nested .gitignore with negation', as
   assert.deepEqual(some.files.map((f) => f.path), ['notes/d.markdown']);
   const noGit = await walkNotes(root, { respectGitignore: false, exclude: ['drafts/**'] });
   assert.ok(noGit.files.some((f) => f.path === 'build/f.md') && !noGit.files.some((f) => f.path === 'drafts/h.md'));
-  const filter = createPathFilter(root);
-  assert.equal(filter('a.md'), true);
-  assert.equal(filter('build/f.md'), false);
-  assert.equal(filter('c.js'), false);
-  assert.equal(filter('node_modules/x.md'), false);
+  const filter = new NoteFilter(root);
+  assert.equal(filter.accepts('a.md'), true);
+  assert.equal(filter.accepts('build/f.md'), false);
+  assert.equal(filter.accepts('c.js'), false);
+  assert.equal(filter.accepts('node_modules/x.md'), false);
   await assert.rejects(walkNotes(path.join(root, 'missing')), /does not exist/);
   await assert.rejects(walkNotes(path.join(root, 'a.md')), /is not a folder/);
 });
@@ -96,4 +97,50 @@ test('an unreadable folder is reported, not fatal', async (t) => {
   } finally {
     fs.chmodSync(path.join(root, 'secret'), 0o755);
   }
+});
+
+test('links out of the folder are never followed; links inside are; an untrusted walk follows none', async () => {
+  const outside = tree({ 'id_rsa': '-----BEGIN OPENSSH PRIVATE KEY-----\nsecret\n', 'notes/private.md': '# private' });
+  const root = tree({ 'a.md': '# A', 'real/b.md': '# B' });
+  fs.symlinkSync(path.join(outside, 'id_rsa'), path.join(root, 'x.md'));
+  fs.symlinkSync(path.join(outside, 'notes'), path.join(root, 'elsewhere'));
+  fs.symlinkSync(path.join(root, 'real', 'b.md'), path.join(root, 'alias.md'));
+  fs.symlinkSync(path.join(root, 'real'), path.join(root, 'shortcut'));
+  // A link inside the folder that points to a link out of it.
+  fs.symlinkSync(path.join(root, 'x.md'), path.join(root, 'real', 'twice.md'));
+
+  const w = await walkNotes(root);
+  assert.deepEqual(w.files.map((f) => f.path), ['a.md', 'alias.md', 'real/b.md']);
+  assert.deepEqual(w.skipped.map((s) => [s.path, s.reason]), [['elsewhere', 'symlink-refused'], ['real/twice.md', 'symlink-refused'], ['shortcut', 'symlink-loop'], ['x.md', 'symlink-refused']]);
+  assert.ok(!JSON.stringify(w.skipped).includes(outside), 'the target is not revealed');
+
+  const untrusted = await walkNotes(root, { links: 'never' });
+  assert.deepEqual(untrusted.files.map((f) => f.path), ['a.md', 'real/b.md']);
+  assert.ok(untrusted.skipped.every((s) => s.reason === 'symlink-refused'));
+
+  // Reading one path (as watcher events do) applies the same rule.
+  const guard = { root };
+  const reason = async (rel: string, links?: 'inside' | 'never') => {
+    const r = await readNote(path.join(root, rel), undefined, { ...guard, links });
+    return r.ok ? 'ok' : r.reason;
+  };
+  assert.equal(await reason('x.md'), 'symlink-refused');
+  assert.equal(await reason('elsewhere/private.md'), 'symlink-refused');
+  assert.equal(await reason('real/twice.md'), 'symlink-refused');
+  assert.equal(await reason('alias.md'), 'ok');
+  assert.equal(await reason('shortcut/b.md'), 'ok');
+  assert.equal(await reason('alias.md', 'never'), 'symlink-refused');
+  assert.equal(await reason('shortcut/b.md', 'never'), 'symlink-refused');
+  assert.equal(await reason('real/b.md', 'never'), 'ok');
+});
+
+test('two names that differ only by Unicode normalization are two notes', async () => {
+  const nfc = '메모.md';
+  const nfd = nfc.normalize('NFD');
+  const root = tree({ [nfc]: '# 조합형', [nfd]: '# 분해형', [`폴더/${'노트.md'.normalize('NFD')}`]: '# 하나뿐' });
+  const w = await walkNotes(root);
+  assert.deepEqual(w.files.map((f) => f.path).sort(), [nfc, nfd, '폴더/노트.md'].sort());
+  const byPath = new Map(w.files.map((f) => [f.path, fs.readFileSync(f.absPath, 'utf8')]));
+  assert.equal(byPath.get(nfc), '# 조합형');
+  assert.equal(byPath.get(nfd), '# 분해형');
 });
