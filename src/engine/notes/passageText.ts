@@ -268,7 +268,7 @@ function cleanText(s: string): string {
 const INLINE_TAG = /^<\/?(?:sup|sub|b|i|u|s|em|strong|mark|small|span|abbr|kbd|code|ins|del)(?:\s[^>\n]{0,1000})?>$/i;
 
 function withoutTags(line: string): string {
-  return line.replace(/<\/?[A-Za-z][^>\n]{0,1000}>/g, ' ').replace(/<!--.*?-->/g, ' ');
+  return line.replace(/<\/?[A-Za-z][^>\n]{0,1000}>/g, ' ').replace(/<!--[^\n]{0,1000}?-->/g, ' ');
 }
 
 /**

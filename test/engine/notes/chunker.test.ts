@@ -61,6 +61,19 @@ test('a link whose URL holds parentheses leaves only its text; code spans keep e
   assert.equal(t.text, 'name | use\njq | JSON');
 });
 
+test('front matter is read as YAML: quotes, escapes, folded blocks, comments; by lines when invalid', () => {
+  const heading = (yaml: string) => chunkMarkdown('f.md', `---\n${yaml}\n---\n## Body\n\nSome body text long enough to stand alone as a passage here.\n`)[0].heading;
+  assert.equal(heading('title: "Say \\"hi\\""'), 'Say "hi" › Body');
+  assert.equal(heading("title: 'It''s mine'"), "It's mine › Body");
+  assert.equal(heading('title: >-\n  Folded\n  title\ntags: [a, b]'), 'Folded title › Body');
+  assert.equal(heading('title: Plain # a comment'), 'Plain › Body');
+  assert.equal(heading('Title: Capital'), 'Capital › Body');
+  assert.equal(heading('title: [unclosed\nother: x'), '[unclosed › Body', 'not YAML: the title line is read as it is');
+  assert.deepEqual(chunkMarkdown('d.md', '---\ntitle: "Weekly \\u2014 review"\ndescription: |\n  plans for\n  the week\n---\n'), [
+    { path: 'd.md', startLine: 1, endLine: 6, heading: 'Weekly — review', text: 'Weekly — review\nplans for the week' },
+  ]);
+});
+
 test('markup is cleaned but words kept; code fences kept without markers', () => {
   const [c] = chunkMarkdown('m.md', '# T\n\nSee [the docs](https://x.y/z) and [[Other Note|that note]], **bold** and ![diagram](a.png) <b>tag</b>.\n\n```js\nconst a = 1;\n```\n', { minChars: 0 });
   assert.equal(c.text, 'See the docs and that note, bold and diagram tag.\n\nconst a = 1;');
