@@ -47,6 +47,9 @@ export class Server {
   private upgrade: ModelUpgrade | null = null;
   /** The last model that could not take over, and why (reported with configure). */
   private failedUpgrade: UpgradeEvent | null = null;
+  /** Aborts the syncs under way, so that a shutdown saves at once instead of waiting for them. */
+  private readonly syncs = new AbortController();
+  private stopping: Promise<void> | null = null;
 
   constructor(private readonly conn: MessageConnection) {
     const h = <P, R>(type: { method: string }, fn: (p: P, token: CancellationToken) => Promise<R>) =>
@@ -286,6 +289,7 @@ export class Server {
     f.indexing = true;
     try {
       const r = await f.index.sync({
+        signal: this.syncs.signal,
         onProgress: throttle((p) => this.conn.sendNotification(Notifications.progress.method, { folderId, ...p })),
       });
       this.conn.sendNotification(Notifications.progress.method, { folderId, phase: 'done', done: r.files, total: r.files });
@@ -378,9 +382,14 @@ export class Server {
     return this.report(await this.embeddingState());
   }
 
-  async shutdown(): Promise<void> {
-    await this.cancelUpgrade();
-    for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+  /** Cancels the work under way and saves and closes every index; once, however often asked. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.syncs.abort();
+      await this.cancelUpgrade();
+      for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+    })();
+    return this.stopping;
   }
 
   private statusOf(f: OpenFolder): FolderStatus {
