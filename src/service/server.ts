@@ -6,7 +6,7 @@ import { CancellationToken, ResponseError, type MessageConnection } from 'vscode
 import { NotesIndex } from '../engine/index/notesIndex';
 import { createPathFilter } from '../engine/notes/walker';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
-import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
+import { DEFAULT_EMBEDDING_MODEL, EngineSession, type EngineConfig } from '../engine/session';
 import type { WalkOptions } from '../engine/notes/walker';
 import { recommendedModel } from '../engine/models/catalog';
 import { queryMatcher } from '../engine/search/highlight';
@@ -107,7 +107,7 @@ export class Server {
     if (!this.session || modelChanged) {
       await this.chooseEmbedding(c);
     } else if (old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
-      this.session = this.makeSession({ ...c, embeddingModel: this.session.config.embeddingModel });
+      await this.session.reconfigure(this.engineConfig({ ...c, embeddingModel: this.servingModel(), pooling: this.session.config.pooling ?? '' }));
     }
     const embedding = await this.embeddingState();
     if (filesChanged && old) {
@@ -130,14 +130,16 @@ export class Server {
    */
   private async chooseEmbedding(c: ServiceConfig, forceDownload = false): Promise<void> {
     this.failedUpgrade = null;
-    const wanted = this.makeSession(c);
     if (this.serves(c) && !forceDownload) {
+      // The serving model stays loaded; new sources and task models are taken in place.
       await this.cancelUpgrade();
-      this.session = wanted;
+      await this.session!.reconfigure(this.engineConfig(c));
       return;
     }
     if (!this.session || this.folders.size === 0) {
       // Nothing to keep serving from: the wanted model serves now if it is at hand and loads.
+      const wanted = this.makeSession(c);
+      let used = false;
       if (await wanted.embeddingAtHand()) {
         const loaded = await wanted.encoder().then(
           () => null,
@@ -152,9 +154,10 @@ export class Server {
         this.failUpgrade(c.embeddingModel, loaded);
       }
       if (!this.session) {
-        const fallback = c.embeddingModel === DEFAULT_EMBEDDING_MODEL ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' });
-        await this.switchSession(fallback);
+        used = c.embeddingModel === DEFAULT_EMBEDDING_MODEL;
+        await this.switchSession(used ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' }));
       }
+      if (!used) await wanted.dispose();
       if (this.failedUpgrade) return;
     }
     if (this.serves(c) && !forceDownload) return;
@@ -180,7 +183,12 @@ export class Server {
   }
 
   private makeSession(c: ServiceConfig): EngineSession {
-    return new EngineSession({
+    return new EngineSession(this.engineConfig(c));
+  }
+
+  /** The engine's configuration for the service's settings (the one place that maps them). */
+  private engineConfig(c: ServiceConfig): EngineConfig {
+    return {
       modelsDir: c.modelsDir || undefined,
       cacheDir: c.cacheDir || undefined,
       allowDownloads: c.allowDownloads,
@@ -191,13 +199,18 @@ export class Server {
       pooling: c.pooling || undefined,
       log: (level, message) => this.log(level, message),
       onDownload: (e) => this.conn.sendNotification(Notifications.download.method, e),
-    });
+    };
   }
 
-  /** Serves from `next` now: every open folder is reopened with its model (its own store). */
+  /**
+   * Serves from `next` now: every open folder is reopened with its model (its own store), and
+   * the models of the session it replaces are released.
+   */
   private async switchSession(next: EngineSession): Promise<void> {
+    const before = this.session;
     this.session = next;
     for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
+    if (before && before !== next) await before.dispose();
   }
 
   private async startUpgrade(c: ServiceConfig): Promise<void> {
@@ -214,6 +227,7 @@ export class Server {
       if (this.upgrade !== upgrade) {
         // Superseded while finishing: drop what it built.
         for (const index of done?.indexes.values() ?? []) await index.close();
+        await done?.session.dispose();
         return;
       }
       this.upgrade = null;
@@ -225,6 +239,7 @@ export class Server {
         return;
       }
       // The switch: every folder at once, each to an index that is complete and caught up.
+      const replaced = this.session;
       this.session = done.session;
       for (const [id, index] of done.indexes) {
         const f = this.folders.get(id);
@@ -236,6 +251,8 @@ export class Server {
         f.index = index;
         await before.close();
       }
+      // The old indexes are closed: nothing uses the replaced models any more.
+      await replaced?.dispose();
       this.log('info', `search now uses ${upgrade.target}`);
       const state = await this.embeddingState();
       this.conn.sendNotification(Notifications.modelState.method, { embedding: state });
@@ -366,19 +383,23 @@ export class Server {
   }
 
   async prepareModels(kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[]): Promise<ModelReport> {
-    const s = this.requireSession();
+    this.requireSession();
     // An explicit request from the user: downloads are allowed for this call.
+    // Loaded there once to fetch them into the cache; the serving session loads them from it.
     const dl = this.makeSession({ ...this.config!, allowDownloads: true });
-    for (const k of kinds) {
-      if (k === 'fill-mask') await dl.fillMasker();
-      else if (k === 'cross-encoder') await dl.crossEncoder();
+    try {
+      for (const k of kinds) {
+        if (k === 'fill-mask') await dl.fillMasker();
+        else if (k === 'cross-encoder') await dl.crossEncoder();
+      }
+    } finally {
+      await dl.dispose();
     }
     if (kinds.includes('embedding') && !this.serves(this.config!)) {
       // Downloaded now, indexed in the background while the current model keeps serving.
       if (this.upgrade?.target !== this.config!.embeddingModel || this.upgrade.last.phase === 'failed') await this.chooseEmbedding(this.config!, true);
       await this.upgrade?.loaded;
     }
-    if (!kinds.includes('embedding')) this.session = this.makeSession({ ...this.config!, embeddingModel: s.config.embeddingModel });
     return this.report(await this.embeddingState());
   }
 
@@ -388,6 +409,7 @@ export class Server {
       this.syncs.abort();
       await this.cancelUpgrade();
       for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+      await this.session?.dispose();
     })();
     return this.stopping;
   }

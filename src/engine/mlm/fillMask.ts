@@ -92,11 +92,6 @@ export class FillMasker {
     });
   }
 
-  /** Releases the ONNX session; the model cannot predict afterwards. */
-  dispose(): Promise<void> {
-    return this.m.model.dispose().then(() => undefined);
-  }
-
   private pieces: string[] | null = null;
 
   /** The vocabulary entry of an id as written in the vocabulary ("##s", "▁the", "the"). */

@@ -45,9 +45,4 @@ export class CrossEncoder {
     }
     return scores;
   }
-
-  /** Releases the ONNX session; the encoder cannot score afterwards. */
-  dispose(): Promise<void> {
-    return this.m.model.dispose().then(() => undefined);
-  }
 }
