@@ -35,7 +35,7 @@ export interface EngineConfig {
 /** Bundled with the product: static-ko for Hangul, static-en-v2 for the rest (catalog routes). */
 export const DEFAULT_EMBEDDING_MODEL = DEFAULT_MODELS.embedding;
 export const DEFAULT_FILL_MASK_MODEL = DEFAULT_MODELS.fillMask;
-export const DEFAULT_CROSS_ENCODER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
+export const DEFAULT_CROSS_ENCODER_MODEL = DEFAULT_MODELS.crossEncoder;
 
 type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
 

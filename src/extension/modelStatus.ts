@@ -1,12 +1,10 @@
 // What the extension knows of the models: the embedding model's state (from configure and the
-// service's modelState notifications) and whether rerank works. The UI reads it to say plainly
-// when search runs on keywords only or when rerank is off for want of its model.
+// service's modelState notifications) and whether rerank works (its rerankState notifications).
+// The UI reads it to say plainly when search runs on keywords only or when rerank is off for want
+// of its model.
 import * as vscode from 'vscode';
 import type { ModelReport, ModelState, UpgradeEvent } from '../protocol/protocol';
 import type { ServiceClient } from './serviceClient';
-
-/** The service's warning when a search asked for rerank and the cross-encoder cannot be loaded. */
-const RERANK_OFF = /^rerank is off: ?/;
 
 export class ModelStatus implements vscode.Disposable {
   private embeddingState: ModelState | null = null;
@@ -21,11 +19,9 @@ export class ModelStatus implements vscode.Disposable {
       this.emitter,
       service.onModelState((e) => this.setEmbedding(e.embedding)),
       service.onUpgrade((e) => this.setUpgrade(e)),
-      service.onLog((e) => {
-        if (e.level === 'warn' && RERANK_OFF.test(e.message)) {
-          this.rerankProblem = e.message.replace(RERANK_OFF, '');
-          this.emitter.fire();
-        }
+      service.onRerankState((s) => {
+        this.rerankProblem = s.state === 'missing' || s.state === 'error' ? s.message : null;
+        this.emitter.fire();
       }),
     ];
   }

@@ -49,6 +49,7 @@ export class ServiceClient implements vscode.Disposable {
     progress: new vscode.EventEmitter<ProgressEvent>(),
     download: new vscode.EventEmitter<DownloadEvent>(),
     modelState: new vscode.EventEmitter<{ embedding: ModelState }>(),
+    rerankState: new vscode.EventEmitter<ModelState>(),
     upgrade: new vscode.EventEmitter<UpgradeEvent>(),
     log: new vscode.EventEmitter<LogEvent>(),
     started: new vscode.EventEmitter<{ restart: boolean }>(),
@@ -57,6 +58,8 @@ export class ServiceClient implements vscode.Disposable {
   readonly onProgress = this.emitters.progress.event;
   readonly onDownload = this.emitters.download.event;
   readonly onModelState = this.emitters.modelState.event;
+  /** The rerank model's state, once a search asked for rerank (and whenever it changes). */
+  readonly onRerankState = this.emitters.rerankState.event;
   /** A model being prepared to take over (download, index, done, failed). */
   readonly onUpgrade = this.emitters.upgrade.event;
   /** Every log line of the service (already written to the log channel). */
@@ -148,6 +151,7 @@ export class ServiceClient implements vscode.Disposable {
     conn.onNotification(Notifications.progress, (e) => this.emitters.progress.fire(e));
     conn.onNotification(Notifications.download, (e) => this.emitters.download.fire(e));
     conn.onNotification(Notifications.modelState, (e) => this.emitters.modelState.fire(e));
+    conn.onNotification(Notifications.rerankState, (e) => this.emitters.rerankState.fire(e));
     conn.onNotification(Notifications.upgrade, (e) => this.emitters.upgrade.fire(e));
     conn.onNotification(Notifications.log, (e) => {
       if (e.level === 'error') this.log.error(e.message);

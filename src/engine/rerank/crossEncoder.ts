@@ -23,6 +23,12 @@ export class CrossEncoder {
     return this.m.id;
   }
 
+  /** Number of labels the model outputs (1: a relevance logit; 2: not relevant / relevant). */
+  get labels(): number {
+    const cfg = this.m.model.config as unknown as { num_labels?: number; id2label?: Record<string, string> };
+    return cfg.num_labels ?? Object.keys(cfg.id2label ?? { 0: '' }).length;
+  }
+
   /** Relevance logits, one per passage (higher is more relevant). */
   async score(query: string, passages: string[], signal?: AbortSignal): Promise<number[]> {
     const scores: number[] = [];
