@@ -14,10 +14,8 @@ export interface UiSettings {
   hoverEnabled: boolean;
 }
 
-/** How a settings change reaches the service. */
-/** none: UI only; live: send configure; sync: configure, then sync the folders; model: the
- * embedding changes, so the service prepares the new model's index beside the current one. */
-export type ConfigImpact = 'none' | 'live' | 'sync' | 'model';
+/** The settings serviceConfig reads: a change of any is sent to the service (configure). */
+const SERVICE_SETTINGS = ['modelsDirectory', 'allowDownloads', 'embeddingModel', 'fillMaskModel', 'crossEncoderModel', 'pooling', 'semanticWeight', 'include', 'exclude', 'maxFileSizeKB'];
 
 export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
@@ -53,13 +51,12 @@ export function uiSettings(): UiSettings {
   };
 }
 
-/** What a configuration change means for the index. */
-export function configImpact(e: vscode.ConfigurationChangeEvent): ConfigImpact {
-  const affects = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
-  if (affects('embeddingModel') || affects('pooling')) return 'model';
-  if (affects('modelsDirectory') || affects('include') || affects('exclude') || affects('maxFileSizeKB') || e.affectsConfiguration('files.exclude')) return 'sync';
-  if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads') || affects('semanticWeight')) return 'live';
-  return 'none';
+/**
+ * Whether a configuration change reaches the service. What it needs there (re-search, resync,
+ * re-embed) is the service's to decide: configure answers it (ModelReport.effect).
+ */
+export function affectsService(e: vscode.ConfigurationChangeEvent): boolean {
+  return SERVICE_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) || e.affectsConfiguration('files.exclude');
 }
 
 /** A fusion weight from 0 to 1, or null for the model's own. */

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { Requests, type FileChanges, type FolderSpec, type FolderStatus, type IndexSummary, type ProgressEvent, type SkippedFile } from '../protocol/protocol';
 import type { ModelStatus } from './modelStatus';
 import type { Send, ServiceClient } from './serviceClient';
-import { configImpact, serviceConfig } from './settings';
+import { affectsService, serviceConfig } from './settings';
 import { percent } from './statusBar';
 
 export interface Activity {
@@ -229,22 +229,26 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private async onConfig(e: vscode.ConfigurationChangeEvent): Promise<void> {
-    const impact = configImpact(e);
-    if (impact === 'none') return;
+    if (!affectsService(e)) return;
     if (e.affectsConfiguration('semanticNotes.crossEncoderModel') || e.affectsConfiguration('semanticNotes.modelsDirectory')) this.models.resetRerank();
     await this.enqueue(async () => {
+      let effect;
       try {
-        // A new embedding model is prepared by the service beside the current one (downloaded
-        // when allowed, then indexed) and takes over when complete: nothing to confirm or wait for.
+        // The service does what the change needs (settingsEffects.ts) and says what that was: a
+        // new embedding model is prepared beside the current one and takes over when complete.
         const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
         this.models.setReport(r);
+        effect = r.effect ?? 'nothing';
       } catch (err) {
         this.log.error(`could not apply the settings: ${(err as Error).message}`);
         return;
       }
-      if (impact === 'sync') await this.syncAll(false);
+      const upgrading = this.models.upgrade?.phase === 'download' || this.models.upgrade?.phase === 'index';
+      if (effect === 'resync' || effect === 'reopen') await this.syncAll(false);
       // A model that took over at once (nothing was serving) starts on its own store: fill it.
-      else if (impact === 'model' && this.models.upgrade?.phase !== 'download' && this.models.upgrade?.phase !== 'index') await this.syncAll(false);
+      else if (effect === 'reembed' && !upgrading) await this.syncAll(false);
+      // Same index, other ranking: views showing results search again.
+      else if (effect === 'research') this.changed.fire();
     });
   }
 

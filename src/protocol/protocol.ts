@@ -174,10 +174,16 @@ export interface UpgradeEvent {
   missing?: boolean;
 }
 
+/** What a settings change needs, weakest first (the service's table: service/settingsEffects.ts). */
+export const SETTING_EFFECTS = ['nothing', 'research', 'resync', 'reembed', 'reopen'] as const;
+export type SettingEffect = (typeof SETTING_EFFECTS)[number];
+
 /** What configure and prepareModels answer: the serving model, and the upgrade under way if any. */
 export interface ModelReport {
   embedding: ModelState;
   upgrade?: UpgradeEvent;
+  /** configure only: what the change of settings needs from the client (the service did its part). */
+  effect?: SettingEffect;
 }
 
 export interface LogEvent {

@@ -12,6 +12,7 @@ import { recommendedModel } from '../engine/models/catalog';
 import { queryMatcher } from '../engine/search/highlight';
 import type { CrossEncoder } from '../engine/rerank/crossEncoder';
 import { ModelUpgrade } from './modelUpgrade';
+import { atLeast, settingsChange } from './settingsEffects';
 import {
   ErrorCodes,
   isOneOf,
@@ -104,25 +105,28 @@ export class Server {
     on0(Requests.shutdown, () => this.shutdown());
   }
 
+  /** Takes new settings and does what their change needs (settingsEffects.ts); says what that was. */
   async configure(c: ServiceConfig): Promise<ModelReport> {
     const old = this.config;
     this.config = c;
-    const sourcesChanged = !old || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
-    const modelChanged = !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || sourcesChanged;
+    const { effect, changed } = settingsChange(old, c);
+    const has = (...keys: (keyof ServiceConfig)[]) => keys.some((k) => changed.includes(k));
     // The rerank model is tried again (and its state reported again) under new settings.
-    if (!old || old.crossEncoderModel !== c.crossEncoderModel || sourcesChanged) this.rerankState = null;
-    const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes]);
-    if (!this.session || modelChanged) {
+    if (has('crossEncoderModel', 'modelsDir', 'cacheDir', 'allowDownloads', 'remoteHost')) this.rerankState = null;
+    if (!this.session || atLeast(effect, 'reembed')) {
       await this.chooseEmbedding(c);
-    } else if (old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
+    } else if (has('allowDownloads', 'remoteHost') && c.allowDownloads && !this.serves(c)) {
+      // Downloads now allowed for a chosen model that is not serving: fetch it in the background.
+      await this.chooseEmbedding(c);
+    } else if (has('fillMaskModel', 'crossEncoderModel', 'allowDownloads', 'remoteHost')) {
       await this.session.reconfigure(this.engineConfig({ ...c, embeddingModel: this.servingModel(), pooling: this.session.config.pooling ?? '' }));
     }
     const embedding = await this.embeddingState();
-    if (filesChanged && old) {
-      // Reopen every folder under the new file rules; the client re-syncs them.
+    if (old && has('include', 'exclude', 'maxFileBytes')) {
+      // Reopen every folder under the new file rules; the client syncs them.
       for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
     }
-    return this.report(embedding);
+    return { ...this.report(embedding), effect };
   }
 
   private report(embedding: ModelState): ModelReport {
