@@ -191,8 +191,9 @@ export class WorkspaceIndex implements vscode.Disposable {
       try {
         // The service does what the change needs (settingsEffects.ts) and says what that was: a
         // new embedding model is prepared beside the current one and takes over when complete.
+        const sentAt = this.models.eventCount;
         const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
-        this.models.setReport(r);
+        this.models.setReport(r, sentAt);
         effect = r.effect ?? 'nothing';
       } catch (err) {
         this.log.error(`could not apply the settings: ${(err as Error).message}`);

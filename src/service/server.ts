@@ -92,7 +92,9 @@ export class Server {
       if (!Array.isArray(p.texts) || p.texts.length === 0 || p.texts.length > 64) throw new ResponseError(ErrorCodes.badInput, 'give between 1 and 64 sentences');
       const texts = p.texts.map((t) => checkText(t, 'sentence'));
       const metric = checkChoice(METRICS, p.metric, 'metric');
-      const pooling = p.pooling === undefined ? undefined : checkChoice(POOLINGS, p.pooling, 'pooling');
+      // Absent (or empty, as a settings value would be): the model's own pooling.
+      const own = p.pooling === undefined || p.pooling === null || (p.pooling as string) === '';
+      const pooling = own ? undefined : checkChoice(POOLINGS, p.pooling, 'pooling');
       const r = await this.requireSession().similarity(texts, metric, pooling);
       return { texts, matrix: r.matrix, model: r.model, pooling: r.pooling, metric };
     });

@@ -49,6 +49,9 @@ test('a metric or pooling outside the protocol\'s lists is refused as bad input,
     await assert.rejects(bad({ texts: ['a', 'b'], metric: 'cosine', pooling: 'sum' }), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.badInput && /mean, cls, max/.test(e.message));
     const ok = await svc.conn.sendRequest(Requests.similarity, { texts: ['a cat', 'a dog'], metric: 'cosine', pooling: 'max' });
     assert.equal(ok.pooling, 'max');
+    // Empty (a settings value) means the model's own pooling, as absent does.
+    const own = await svc.conn.sendRequest(Requests.similarity.method, { texts: ['a cat', 'a dog'], metric: 'cosine', pooling: '' });
+    assert.equal((own as { pooling: string }).pooling, 'mean');
     assert.equal(svc.exited, null);
   } finally {
     await svc.stop();
