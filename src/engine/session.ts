@@ -1,6 +1,8 @@
 // One place that owns the models and the open indexes, for both the CLI and the background
 // service: models are resolved and loaded once, lazily, and share one scheduler so a fill-mask
-// or rerank request never runs a model pass concurrently with indexing.
+// or rerank request never runs a model pass concurrently with indexing. The session owns the
+// ONNX sessions it loads: dispose() (or reconfigure(), for the fill-mask and rerank models)
+// releases them, since a replaced model is otherwise kept in native memory.
 import { Encoder, type Embedder } from './embedding/encoder';
 import { RoutedEncoder } from './embedding/routedEncoder';
 import { ModelScheduler } from './embedding/scheduler';
@@ -33,16 +35,66 @@ export interface EngineConfig {
 /** Bundled with the product: static-ko for Hangul, static-en-v2 for the rest (catalog routes). */
 export const DEFAULT_EMBEDDING_MODEL = DEFAULT_MODELS.embedding;
 export const DEFAULT_FILL_MASK_MODEL = DEFAULT_MODELS.fillMask;
-export const DEFAULT_CROSS_ENCODER_MODEL = 'Xenova/ms-marco-MiniLM-L-6-v2';
+export const DEFAULT_CROSS_ENCODER_MODEL = DEFAULT_MODELS.crossEncoder;
 
 type Kind = 'embedding' | 'fill-mask' | 'cross-encoder';
+
+type OnnxModel = Awaited<ReturnType<typeof loadModel>>['model'];
 
 export class EngineSession {
   readonly scheduler = new ModelScheduler();
   private readonly loading = new Map<string, Promise<unknown>>();
+  /** The ONNX models loaded so far, by the key of the load that made them (kind:id). */
+  private readonly loaded = new Map<string, OnnxModel>();
+  private disposed = false;
   private lastEncoderError = '';
+  private cfg: EngineConfig;
 
-  constructor(readonly config: EngineConfig) {}
+  constructor(config: EngineConfig) {
+    this.cfg = config;
+  }
+
+  get config(): EngineConfig {
+    return this.cfg;
+  }
+
+  /**
+   * Takes new settings that keep the embedding model (same id and pooling): its loaded encoder
+   * stays, the fill-mask and cross-encoder models are released and load again on next use (from
+   * the new sources or under new ids).
+   */
+  async reconfigure(next: EngineConfig): Promise<void> {
+    if (next.embeddingModel !== this.cfg.embeddingModel || next.pooling !== this.cfg.pooling) throw new Error('reconfigure keeps the embedding model; open a new session for another one');
+    this.cfg = next;
+    await this.release((key) => key.startsWith('fill-mask:') || key.startsWith('cross-encoder:'));
+  }
+
+  /**
+   * Releases every ONNX session this engine session loaded, after the model passes already
+   * queued. Nothing may use it (or an index opened with it) afterwards.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.release(() => true);
+  }
+
+  /** Number of ONNX models held now (what dispose would release). */
+  get loadedModels(): number {
+    return this.loaded.size;
+  }
+
+  private async release(which: (key: string) => boolean): Promise<void> {
+    const keys = [...this.loading.keys()].filter(which);
+    const pending = keys.map((k) => this.loading.get(k)!.catch(() => undefined));
+    for (const k of keys) this.loading.delete(k);
+    await Promise.all(pending);
+    const models = [...this.loaded].filter(([k]) => which(k));
+    for (const [k] of models) this.loaded.delete(k);
+    if (!models.length) return;
+    await this.scheduler.schedule('background', async () => {
+      for (const [, m] of models) await m.dispose().catch((err: Error) => this.cfg.log?.('warn', `could not release a model: ${err.message}`));
+    });
+  }
 
   /**
    * The embedding model, loaded on first use: one model, or a routed pair (catalog routes) whose
@@ -127,7 +179,9 @@ export class EngineSession {
   }
 
   private once<T>(kind: Kind, id: string, make: (m: Awaited<ReturnType<typeof loadModel>>) => Promise<T>): Promise<T> {
-    return this.memo(`${kind}:${id}`, async () => {
+    const key = `${kind}:${id}`;
+    return this.memo(key, async () => {
+      if (this.disposed) throw new Error('the engine session was closed');
       const location = await resolveModel(id, {
         modelsDir: this.config.modelsDir,
         cacheDir: this.config.cacheDir,
@@ -135,7 +189,13 @@ export class EngineSession {
         remoteHost: this.config.remoteHost,
         onProgress: (e) => this.config.onDownload?.({ model: id, ...e }),
       });
-      return make(await loadModel(location, kind));
+      const m = await loadModel(location, kind);
+      if (this.disposed) {
+        await m.model.dispose();
+        throw new Error('the engine session was closed');
+      }
+      this.loaded.set(key, m.model);
+      return make(m);
     });
   }
 
@@ -145,7 +205,8 @@ export class EngineSession {
       p = make();
       this.loading.set(key, p);
       // A failed load is not cached: the user may fix the folder or allow downloads and retry.
-      p.catch(() => this.loading.delete(key));
+      const mine = p;
+      p.catch(() => this.loading.get(key) === mine && this.loading.delete(key));
     }
     return p;
   }

@@ -31,7 +31,8 @@ export interface SkippedFile {
   detail?: string;
 }
 
-export type SearchMode = 'semantic' | 'keyword' | 'hybrid';
+// The lists of choices live with the client-safe constants (src/shared/choices.ts).
+export { isOneOf, METRICS, POOLINGS, SEARCH_MODES, type Metric, type Pooling, type SearchMode } from '../shared/choices';
 
 /** A search result as the CLI prints it and the extension shows it. */
 export interface SearchHit {
@@ -43,5 +44,3 @@ export interface SearchHit {
   snippet: string;
 }
 
-export type Pooling = 'cls' | 'mean' | 'max';
-export type Metric = 'cosine' | 'dot' | 'euclidean';

@@ -1,17 +1,18 @@
 // What the extension knows of the models: the embedding model's state (from configure and the
-// service's modelState notifications) and whether rerank works. The UI reads it to say plainly
-// when search runs on keywords only or when rerank is off for want of its model.
+// service's modelState notifications) and whether rerank works (its rerankState notifications).
+// The UI reads it to say plainly when search runs on keywords only or when rerank is off for want
+// of its model.
 import * as vscode from 'vscode';
 import type { ModelReport, ModelState, UpgradeEvent } from '../protocol/protocol';
 import type { ServiceClient } from './serviceClient';
-
-/** The service's warning when a search asked for rerank and the cross-encoder cannot be loaded. */
-const RERANK_OFF = /^rerank is off: ?/;
 
 export class ModelStatus implements vscode.Disposable {
   private embeddingState: ModelState | null = null;
   private upgradeState: UpgradeEvent | null = null;
   private rerankProblem: string | null = null;
+  /** Count the service's model notifications, so that an older answer does not undo a newer event. */
+  private embeddingEvents = 0;
+  private upgradeEvents = 0;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly subs: vscode.Disposable[];
@@ -19,13 +20,17 @@ export class ModelStatus implements vscode.Disposable {
   constructor(service: ServiceClient) {
     this.subs = [
       this.emitter,
-      service.onModelState((e) => this.setEmbedding(e.embedding)),
-      service.onUpgrade((e) => this.setUpgrade(e)),
-      service.onLog((e) => {
-        if (e.level === 'warn' && RERANK_OFF.test(e.message)) {
-          this.rerankProblem = e.message.replace(RERANK_OFF, '');
-          this.emitter.fire();
-        }
+      service.onModelState((e) => {
+        this.embeddingEvents++;
+        this.setEmbedding(e.embedding);
+      }),
+      service.onUpgrade((e) => {
+        this.upgradeEvents++;
+        this.setUpgrade(e);
+      }),
+      service.onRerankState((s) => {
+        this.rerankProblem = s.state === 'missing' || s.state === 'error' ? s.message : null;
+        this.emitter.fire();
       }),
     ];
   }
@@ -54,10 +59,20 @@ export class ModelStatus implements vscode.Disposable {
     return this.upgradeState;
   }
 
-  /** What configure or prepareModels answered. */
-  setReport(r: ModelReport): void {
-    this.upgradeState = r.upgrade ?? null;
-    this.setEmbedding(r.embedding);
+  /** Marks when a request that answers a ModelReport is sent (pass it to setReport). */
+  get eventCount(): { embedding: number; upgrade: number } {
+    return { embedding: this.embeddingEvents, upgrade: this.upgradeEvents };
+  }
+
+  /**
+   * What configure or prepareModels answered. `sentAt` (eventCount when the request was sent):
+   * a notification that arrived meanwhile is newer than the answer (an upgrade can fail before
+   * configure's answer is on its way), so the answer does not overwrite it.
+   */
+  setReport(r: ModelReport, sentAt?: { embedding: number; upgrade: number }): void {
+    if (!sentAt || sentAt.upgrade === this.upgradeEvents) this.upgradeState = r.upgrade ?? null;
+    if (!sentAt || sentAt.embedding === this.embeddingEvents) this.setEmbedding(r.embedding);
+    else this.emitter.fire();
   }
 
   private setUpgrade(e: UpgradeEvent): void {

@@ -1,7 +1,8 @@
 // The service supervisor and typed client. It forks the background service (a Node child process
 // that owns the engine) with the editor's own runtime, speaks src/protocol/protocol.ts to it over
-// IPC, and restarts it with capped exponential backoff when it dies. Like vscode-eslint's client:
-// the extension host only sends requests and renders answers; it never loads a model.
+// IPC, and restarts it when it dies (restartPolicy.ts: capped backoff; after repeated fast crashes
+// it stops and tells the user why, with a Restart action). Like vscode-eslint's client: the
+// extension host only sends requests and renders answers; it never loads a model.
 import { fork, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
@@ -16,6 +17,7 @@ import {
   type RequestType0,
 } from 'vscode-jsonrpc/node';
 import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent, type UpgradeEvent } from '../protocol/protocol';
+import { RestartPolicy } from './restartPolicy';
 
 /** Sends one typed request on a given connection (what the initializer gets). */
 export type Send = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
@@ -27,19 +29,15 @@ export class ServiceUnavailableError extends Error {
   override readonly name = 'ServiceUnavailableError';
 }
 
-const FIRST_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 30_000;
-/** A service that stayed up this long is healthy again: the next crash restarts it quickly. */
-const HEALTHY_AFTER_MS = 60_000;
-
 export class ServiceClient implements vscode.Disposable {
   private child: ChildProcess | null = null;
   private conn: MessageConnection | null = null;
   /** Settles when the current (or next) service is up and initialised. */
   private ready: Promise<MessageConnection> | null = null;
   private initializer: ((send: Send) => Promise<void>) | null = null;
-  private restarts = 0;
-  private startedAt = 0;
+  private readonly restartPolicy = new RestartPolicy();
+  /** Why the service is no longer restarted (repeated fast crashes), until the user restarts it. */
+  private gaveUp: string | null = null;
   private crashReported = false;
   private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -51,6 +49,7 @@ export class ServiceClient implements vscode.Disposable {
     progress: new vscode.EventEmitter<ProgressEvent>(),
     download: new vscode.EventEmitter<DownloadEvent>(),
     modelState: new vscode.EventEmitter<{ embedding: ModelState }>(),
+    rerankState: new vscode.EventEmitter<ModelState>(),
     upgrade: new vscode.EventEmitter<UpgradeEvent>(),
     log: new vscode.EventEmitter<LogEvent>(),
     started: new vscode.EventEmitter<{ restart: boolean }>(),
@@ -59,6 +58,8 @@ export class ServiceClient implements vscode.Disposable {
   readonly onProgress = this.emitters.progress.event;
   readonly onDownload = this.emitters.download.event;
   readonly onModelState = this.emitters.modelState.event;
+  /** The rerank model's state, once a search asked for rerank (and whenever it changes). */
+  readonly onRerankState = this.emitters.rerankState.event;
   /** A model being prepared to take over (download, index, done, failed). */
   readonly onUpgrade = this.emitters.upgrade.event;
   /** Every log line of the service (already written to the log channel). */
@@ -134,12 +135,14 @@ export class ServiceClient implements vscode.Disposable {
 
   private connection(): Promise<MessageConnection> {
     if (this.disposed) return Promise.reject(new ServiceUnavailableError(vscode.l10n.t('Semantic Notes is shutting down.')));
+    if (this.gaveUp) return Promise.reject(new ServiceUnavailableError(vscode.l10n.t('The Semantic Notes service is stopped: {0}. Use Restart in its notification, or reload the window.', this.gaveUp)));
     this.ready ??= this.launch();
     return this.ready;
   }
 
   private async launch(): Promise<MessageConnection> {
-    this.setState(this.restarts > 0 ? 'restarting' : 'starting');
+    const restart = this.restartPolicy.restarting;
+    this.setState(restart ? 'restarting' : 'starting');
     // The editor's own runtime runs the service; ELECTRON_RUN_AS_NODE makes Electron act as Node.
     const child = fork(this.servicePath, [], { execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     child.stdout?.on('data', (d: Buffer) => this.log.debug(`[service] ${d.toString().trimEnd()}`));
@@ -148,6 +151,7 @@ export class ServiceClient implements vscode.Disposable {
     conn.onNotification(Notifications.progress, (e) => this.emitters.progress.fire(e));
     conn.onNotification(Notifications.download, (e) => this.emitters.download.fire(e));
     conn.onNotification(Notifications.modelState, (e) => this.emitters.modelState.fire(e));
+    conn.onNotification(Notifications.rerankState, (e) => this.emitters.rerankState.fire(e));
     conn.onNotification(Notifications.upgrade, (e) => this.emitters.upgrade.fire(e));
     conn.onNotification(Notifications.log, (e) => {
       if (e.level === 'error') this.log.error(e.message);
@@ -160,8 +164,7 @@ export class ServiceClient implements vscode.Disposable {
     conn.listen();
     this.child = child;
     this.conn = conn;
-    this.startedAt = Date.now();
-    const restart = this.restarts > 0;
+    this.restartPolicy.started(Date.now());
     this.log.info(`service ${restart ? 're' : ''}started (pid ${child.pid})`);
     if (this.initializer) {
       const send: Send = (type, params) => conn.sendRequest(type, params);
@@ -186,9 +189,12 @@ export class ServiceClient implements vscode.Disposable {
     this.child = null;
     this.conn = null;
     if (this.disposed) return;
-    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.restarts = 0;
-    this.restarts++;
-    const delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (this.restarts - 1));
+    const verdict = this.restartPolicy.crashed(Date.now(), why);
+    if (!verdict.restart) {
+      this.giveUp(verdict.reason);
+      return;
+    }
+    const delay = verdict.delayMs;
     this.log.error(`service stopped (${why}); restarting in ${delay} ms`);
     this.setState('restarting');
     if (!this.crashReported) {
@@ -201,6 +207,29 @@ export class ServiceClient implements vscode.Disposable {
     // Requests made meanwhile wait for the restart instead of bypassing the backoff.
     this.ready = new Promise<void>((resolve) => (this.restartTimer = setTimeout(resolve, delay))).then(() => this.launch());
     this.ready.catch((err) => this.log.error(`restart failed: ${(err as Error).message}`));
+  }
+
+  /** Stops restarting a service that keeps crashing, and tells the user why, with a Restart action. */
+  private giveUp(reason: string): void {
+    this.gaveUp = reason;
+    this.ready = null;
+    this.log.error(`service not restarted: ${reason}`);
+    this.setState('stopped');
+    const restart = vscode.l10n.t('Restart');
+    const show = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Semantic Notes: {0}. Search is unavailable until it runs again.', reason), restart, show).then((choice) => {
+      if (choice === restart) void this.restart();
+      else if (choice === show) this.log.show();
+    });
+  }
+
+  /** Starts a service that was given up on, with a fresh count of attempts. */
+  restart(): Promise<void> {
+    if (this.disposed || this.child) return Promise.resolve();
+    this.gaveUp = null;
+    this.crashReported = false;
+    this.restartPolicy.reset();
+    return this.start().catch((err: Error) => this.log.error(`restart failed: ${err.message}`));
   }
 
   /** Settles when the service runs again, or is stopped for good. */

@@ -3,7 +3,7 @@
 // workspace's own settings cannot redirect them.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Pooling, SearchMode, ServiceConfig } from '../protocol/protocol';
+import { DEFAULT_MODELS, isOneOf, POOLINGS, SEARCH_MODES, type SearchMode, type ServiceConfig } from '../protocol/protocol';
 
 export const SECTION = 'semanticNotes';
 
@@ -14,28 +14,24 @@ export interface UiSettings {
   hoverEnabled: boolean;
 }
 
-/** How a settings change reaches the service. */
-/** none: UI only; live: send configure; sync: configure, then sync the folders; model: the
- * embedding changes, so the service prepares the new model's index beside the current one. */
-export type ConfigImpact = 'none' | 'live' | 'sync' | 'model';
-
-const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keyword'];
-const POOLINGS: readonly string[] = ['cls', 'mean', 'max'];
+/** The settings serviceConfig reads: a change of any is sent to the service (configure). */
+const SERVICE_SETTINGS = ['modelsDirectory', 'allowDownloads', 'embeddingModel', 'fillMaskModel', 'crossEncoderModel', 'pooling', 'semanticWeight', 'include', 'exclude', 'maxFileSizeKB'];
 
 export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
   const c = vscode.workspace.getConfiguration(SECTION);
   const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
   const modelsDir = c.get<string>('modelsDirectory')?.trim() || process.env.SEMANTIC_NOTES_MODELS?.trim() || '';
-  const pooling = c.get<string>('pooling') ?? '';
+  const pooling = c.get<string>('pooling');
   return {
     modelsDir: modelsDir ? path.resolve(modelsDir) : '',
     cacheDir: path.join(ctx.globalStorageUri.fsPath, 'models'),
     allowDownloads: c.get<boolean>('allowDownloads') ?? false,
     remoteHost: process.env.SEMANTIC_NOTES_REMOTE_HOST || undefined,
-    embeddingModel: c.get<string>('embeddingModel')?.trim() || 'semantic-notes/bilingual-static',
-    fillMaskModel: c.get<string>('fillMaskModel')?.trim() || 'Xenova/bert-base-uncased',
-    crossEncoderModel: c.get<string>('crossEncoderModel')?.trim() || 'Xenova/ms-marco-MiniLM-L-6-v2',
-    pooling: POOLINGS.includes(pooling) ? (pooling as Pooling) : '',
+    // package.json states the same defaults (test/engine/models/catalog.test.ts checks they agree).
+    embeddingModel: c.get<string>('embeddingModel')?.trim() || DEFAULT_MODELS.embedding,
+    fillMaskModel: c.get<string>('fillMaskModel')?.trim() || DEFAULT_MODELS.fillMask,
+    crossEncoderModel: c.get<string>('crossEncoderModel')?.trim() || DEFAULT_MODELS.crossEncoder,
+    pooling: isOneOf(POOLINGS, pooling) ? pooling : '',
     semanticWeight: weight(c.get('semanticWeight')),
     include: strings(c.get('include')),
     // files.exclude patterns that are switched on (a `{ when }` object means "sometimes": skipped).
@@ -48,22 +44,21 @@ export function serviceConfig(ctx: vscode.ExtensionContext): ServiceConfig {
 
 export function uiSettings(): UiSettings {
   const c = vscode.workspace.getConfiguration(SECTION);
-  const mode = c.get<string>('search.defaultMode') as SearchMode;
+  const mode = c.get<string>('search.defaultMode');
   return {
-    defaultMode: MODES.includes(mode) ? mode : 'hybrid',
+    defaultMode: isOneOf(SEARCH_MODES, mode) ? mode : 'hybrid',
     rerank: c.get<boolean>('search.rerank') ?? false,
     resultCount: Math.min(100, Math.max(1, Math.round(Number(c.get<number>('search.resultCount')) || 20))),
     hoverEnabled: c.get<boolean>('hover.enabled') ?? true,
   };
 }
 
-/** What a configuration change means for the index. */
-export function configImpact(e: vscode.ConfigurationChangeEvent): ConfigImpact {
-  const affects = (k: string) => e.affectsConfiguration(`${SECTION}.${k}`);
-  if (affects('embeddingModel') || affects('pooling')) return 'model';
-  if (affects('modelsDirectory') || affects('include') || affects('exclude') || affects('maxFileSizeKB') || e.affectsConfiguration('files.exclude')) return 'sync';
-  if (affects('fillMaskModel') || affects('crossEncoderModel') || affects('allowDownloads') || affects('semanticWeight')) return 'live';
-  return 'none';
+/**
+ * Whether a configuration change reaches the service. What it needs there (re-search, resync,
+ * re-embed) is the service's to decide: configure answers it (ModelReport.effect).
+ */
+export function affectsService(e: vscode.ConfigurationChangeEvent): boolean {
+  return SERVICE_SETTINGS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`)) || e.affectsConfiguration('files.exclude');
 }
 
 /** A fusion weight from 0 to 1, or null for the model's own. */

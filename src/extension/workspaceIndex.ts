@@ -1,27 +1,24 @@
-// One index per workspace folder, kept in step with the files and the settings: the service is
-// configured and every folder opened before anything else reaches a (re)started service; then
-// the folders are synced (incrementally), file events and setting changes are applied, and the
-// first full index of a folder shows a cancellable progress notification.
+// The lifecycle of one index per workspace folder: the service is configured and every folder
+// opened before anything else reaches a (re)started service; then the folders are synced
+// (incrementally), and file events, folder changes and setting changes are applied, one step at a
+// time. What the user sees of indexing is indexProgress.ts; what a settings change needs is the
+// service's (settingsEffects.ts) and settingsPolicy.ts's.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import { Requests, type FileChanges, type FolderSpec, type FolderStatus, type IndexSummary, type ProgressEvent, type SkippedFile } from '../protocol/protocol';
+import { Requests, type FileChanges, type FolderSpec, type FolderStatus, type IndexSummary, type SkippedFile } from '../protocol/protocol';
+import { IndexActivity, withIndexProgress, type Activity } from './indexProgress';
 import type { ModelStatus } from './modelStatus';
 import type { Send, ServiceClient } from './serviceClient';
-import { configImpact, serviceConfig } from './settings';
-import { percent } from './statusBar';
+import { affectsService, serviceConfig } from './settings';
+import { clientStepFor } from './settingsPolicy';
 
-export interface Activity {
-  /** Files done and to do across the folders being indexed (0/0 while scanning). */
-  done: number;
-  total: number;
-}
+export type { Activity } from './indexProgress';
 
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Index work runs one step at a time, in order (syncs, file changes, settings, rebuilds). */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly syncing = new Set<string>();
-  private readonly progress = new Map<string, ProgressEvent>();
+  private readonly activity: IndexActivity;
   /** Folders whose store was empty when first opened this session: their first sync is announced. */
   private readonly neverIndexed = new Set<string>();
   /** Folders whose full index was announced this session (a restart does not announce it again). */
@@ -29,14 +26,15 @@ export class WorkspaceIndex implements vscode.Disposable {
   private markFirstSync: () => void = () => {};
   private readonly firstSync = new Promise<void>((r) => (this.markFirstSync = r));
   private readonly changed = new vscode.EventEmitter<void>();
-  private readonly activity = new vscode.EventEmitter<void>();
-  /** The content of an index changed (sync, file changes, rebuild). */
+  /** The content of an index changed (sync, file changes, rebuild), or its ranking (settings). */
   readonly onDidChange = this.changed.event;
   /** Indexing started, progressed or stopped. */
-  readonly onDidChangeActivity = this.activity.event;
+  readonly onDidChangeActivity: vscode.Event<void>;
 
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly service: ServiceClient, private readonly models: ModelStatus, private readonly log: vscode.LogOutputChannel) {
     service.setInitializer((send) => this.initialize(send));
+    this.activity = new IndexActivity(service);
+    this.onDidChangeActivity = this.activity.onDidChange;
     this.disposables.push(
       this.changed,
       this.activity,
@@ -46,13 +44,6 @@ export class WorkspaceIndex implements vscode.Disposable {
           await this.syncAll(true);
           this.markFirstSync();
         });
-      }),
-      service.onProgress((e) => this.onProgress(e)),
-      // A service that died mid-sync sends no 'done': forget its progress.
-      service.onDidChangeState((st) => {
-        if (st !== 'restarting' || !this.progress.size) return;
-        this.progress.clear();
-        this.activity.fire();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => void this.onFolders(e)),
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfig(e)),
@@ -78,21 +69,12 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   /** Whether a folder is being indexed now (hovers keep off the service meanwhile). */
   get busy(): boolean {
-    return this.syncing.size > 0 || [...this.progress.values()].some((p) => p.phase !== 'done');
+    return this.activity.busy;
   }
 
   /** Progress over the folders being indexed, or null when none is. */
   get activityNow(): Activity | null {
-    if (!this.busy) return null;
-    let done = 0;
-    let total = 0;
-    for (const p of this.progress.values()) {
-      if (p.phase === 'index') {
-        done += p.done;
-        total += p.total;
-      }
-    }
-    return { done, total };
+    return this.activity.now;
   }
 
   folders(): vscode.WorkspaceFolder[] {
@@ -166,10 +148,9 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** Runs a sync or rebuild of one folder, marked busy, optionally as a cancellable notification. */
   private async tracked(f: vscode.WorkspaceFolder, notify: boolean, title: string, run: (token?: vscode.CancellationToken) => Promise<IndexSummary>): Promise<IndexSummary | null> {
     const id = f.uri.toString();
-    this.syncing.add(id);
-    this.activity.fire();
+    this.activity.begin(id);
     try {
-      const s = notify ? await this.withProgress(id, title, run) : await run();
+      const s = notify ? await withIndexProgress(this.service, id, title, run) : await run();
       this.log.info(`${f.name}: ${s.files} notes, ${s.chunks} passages (${s.embedded} embedded now), ${s.skipped} skipped, model ${s.model ?? 'none (keyword search only)'}`);
       return s;
     } catch (err) {
@@ -181,40 +162,14 @@ export class WorkspaceIndex implements vscode.Disposable {
       }
       return null;
     } finally {
-      this.syncing.delete(id);
-      // A failed sync sends no 'done' (a cancelled one that goes on sends more progress).
-      this.progress.delete(id);
-      this.activity.fire();
+      this.activity.end(id);
     }
-  }
-
-  private withProgress<T>(folderId: string, title: string, run: (token: vscode.CancellationToken) => Promise<T>): Thenable<T> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      let last = 0;
-      const sub = this.service.onProgress((e) => {
-        if (e.folderId !== folderId || e.phase !== 'index' || !e.total) return;
-        const pct = (e.done / e.total) * 100;
-        progress.report({ increment: pct - last, message: vscode.l10n.t('{0}% — {1} of {2} notes', percent(e.done, e.total), e.done.toLocaleString(), e.total.toLocaleString()) });
-        last = pct;
-      });
-      try {
-        return await run(token);
-      } finally {
-        sub.dispose();
-      }
-    });
-  }
-
-  private onProgress(e: ProgressEvent): void {
-    if (e.phase === 'done') this.progress.delete(e.folderId);
-    else this.progress.set(e.folderId, e);
-    this.activity.fire();
   }
 
   private async onFolders(e: vscode.WorkspaceFoldersChangeEvent): Promise<void> {
     await this.enqueue(async () => {
       for (const f of e.removed) {
-        this.progress.delete(f.uri.toString());
+        this.activity.forget(f.uri.toString());
         await this.service.request(Requests.closeFolder, { folderId: f.uri.toString() }).catch((err) => this.log.warn(`closing ${f.name}: ${(err as Error).message}`));
       }
       for (const f of e.added) {
@@ -231,22 +186,26 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 
   private async onConfig(e: vscode.ConfigurationChangeEvent): Promise<void> {
-    const impact = configImpact(e);
-    if (impact === 'none') return;
+    if (!affectsService(e)) return;
     if (e.affectsConfiguration('semanticNotes.crossEncoderModel') || e.affectsConfiguration('semanticNotes.modelsDirectory')) this.models.resetRerank();
     await this.enqueue(async () => {
+      let effect;
       try {
-        // A new embedding model is prepared by the service beside the current one (downloaded
-        // when allowed, then indexed) and takes over when complete: nothing to confirm or wait for.
+        // The service does what the change needs (settingsEffects.ts) and says what that was: a
+        // new embedding model is prepared beside the current one and takes over when complete.
+        const sentAt = this.models.eventCount;
         const r = await this.service.request(Requests.configure, serviceConfig(this.ctx));
-        this.models.setReport(r);
+        this.models.setReport(r, sentAt);
+        effect = r.effect ?? 'nothing';
       } catch (err) {
         this.log.error(`could not apply the settings: ${(err as Error).message}`);
         return;
       }
-      if (impact === 'sync') await this.syncAll(false);
-      // A model that took over at once (nothing was serving) starts on its own store: fill it.
-      else if (impact === 'model' && this.models.upgrade?.phase !== 'download' && this.models.upgrade?.phase !== 'index') await this.syncAll(false);
+      const upgrading = this.models.upgrade?.phase === 'download' || this.models.upgrade?.phase === 'index';
+      const step = clientStepFor(effect, upgrading);
+      if (step === 'sync') await this.syncAll(false);
+      // Same index, other ranking: views showing results search again.
+      else if (step === 'refresh') this.changed.fire();
     });
   }
 

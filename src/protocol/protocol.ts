@@ -3,9 +3,11 @@
 // Plain data only: every type here must survive JSON.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { IndexStatus } from '../engine/index/notesIndex';
+import type { ModelKind } from '../engine/models/profile';
 import type { Metric, Pooling, SearchHit, SearchMode, SkippedFile } from '../engine/types';
 
-export type { Metric, Pooling, SearchHit, SearchMode, SkippedFile };
+export type { Metric, ModelKind, Pooling, SearchHit, SearchMode, SkippedFile };
+export { DEFAULT_MODELS, isOneOf, METRICS, POOLINGS, SEARCH_MODES } from '../shared/choices';
 
 /** Settings the service needs; sent at start and again whenever they change. */
 export interface ServiceConfig {
@@ -177,10 +179,16 @@ export interface UpgradeEvent {
   missing?: boolean;
 }
 
+/** What a settings change needs, weakest first (the service's table: service/settingsEffects.ts). */
+export const SETTING_EFFECTS = ['nothing', 'research', 'resync', 'reembed', 'reopen'] as const;
+export type SettingEffect = (typeof SETTING_EFFECTS)[number];
+
 /** What configure and prepareModels answer: the serving model, and the upgrade under way if any. */
 export interface ModelReport {
   embedding: ModelState;
   upgrade?: UpgradeEvent;
+  /** configure only: what the change of settings needs from the client (the service did its part). */
+  effect?: SettingEffect;
 }
 
 export interface LogEvent {
@@ -207,7 +215,7 @@ export const Requests = {
    * embedding model it answers once the model is loaded; its index is then built in the
    * background (UpgradeEvents) while the current model keeps serving.
    */
-  prepareModels: new RequestType<{ kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }, ModelReport, void>('semanticNotes/prepareModels'),
+  prepareModels: new RequestType<{ kinds: ModelKind[] }, ModelReport, void>('semanticNotes/prepareModels'),
   shutdown: new RequestType0<void, void>('semanticNotes/shutdown'),
 } as const;
 
@@ -216,6 +224,11 @@ export const Notifications = {
   download: new NotificationType<DownloadEvent>('semanticNotes/download'),
   log: new NotificationType<LogEvent>('semanticNotes/log'),
   modelState: new NotificationType<{ embedding: ModelState }>('semanticNotes/modelState'),
+  /**
+   * The cross-encoder (rerank) model, once a search asked for rerank: 'ready', or 'missing' /
+   * 'error' with the reason (searches then go on without rerank). Sent when it changes.
+   */
+  rerankState: new NotificationType<ModelState>('semanticNotes/rerankState'),
   upgrade: new NotificationType<UpgradeEvent>('semanticNotes/upgrade'),
 } as const;
 

@@ -1,5 +1,7 @@
 // Entry point of the background service process, forked by the extension with an IPC channel.
-// It exits when the channel closes, so a crashed or reloaded editor never leaves it behind.
+// It exits when the channel closes, so a crashed or reloaded editor never leaves it behind. Every
+// way out (channel gone, SIGTERM, SIGINT) goes through one shutdown that saves the open indexes
+// first: an exit that does not wait for it leaves the store's lock and an uncompacted log.
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { ErrorCodes } from '../protocol/protocol';
 import { nativeModuleProblem } from './nativeModules';
@@ -11,7 +13,8 @@ if (!process.send) {
 }
 
 const conn = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-conn.onClose(() => process.exit(0));
+/** Longest a shutdown may take (running syncs are cancelled, so saving is what remains). */
+const SHUTDOWN_LIMIT_MS = 15_000;
 
 // Checked before the engine loads (it needs a Node with zlib.crc32 and both native modules).
 const problem = nodeVersionProblem() ?? nativeModuleProblem();
@@ -32,9 +35,24 @@ function serve(conn: MessageConnection): void {
     }
   });
   process.on('unhandledRejection', (err) => server.log('error', `unhandled: ${(err as Error)?.stack ?? String(err)}`));
-  process.on('disconnect', () => {
-    void server.shutdown().finally(() => process.exit(0));
-  });
+  exitAfter(() => server.shutdown());
+}
+
+/** Runs `shutdown` once, whichever way the process is asked to go, then exits. */
+function exitAfter(shutdown: () => Promise<void>): void {
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), SHUTDOWN_LIMIT_MS).unref();
+    void shutdown()
+      .catch((err: Error) => process.stderr.write(`semantic-notes service: shutdown failed: ${err.message}\n`))
+      .finally(() => process.exit(0));
+  };
+  conn.onClose(stop);
+  process.on('disconnect', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /**
@@ -44,5 +62,5 @@ function serve(conn: MessageConnection): void {
 function refuse(conn: MessageConnection, reason: string): void {
   process.stderr.write(`${reason}\n`);
   conn.onRequest(() => new ResponseError(ErrorCodes.cannotRun, reason));
-  process.on('disconnect', () => process.exit(0));
+  exitAfter(async () => {});
 }

@@ -84,6 +84,7 @@ export class ModelUpgrade {
       this.resolveLoaded(encoder);
     } catch (err) {
       this.rejectLoaded(err as Error);
+      await session.dispose();
       if (!signal.aborted) this.emit({ phase: 'failed', done: 0, total: 0, message: (err as Error).message, missing: (err as Error).name === 'ModelNotFoundError' });
       return null;
     }
@@ -121,6 +122,7 @@ export class ModelUpgrade {
     } catch (err) {
       for (const index of this.built.values()) await index.close().catch(() => {});
       this.built.clear();
+      await session.dispose();
       if (!signal.aborted) this.emit({ phase: 'failed', done: 0, total: 0, message: `could not index the notes with ${this.target}: ${(err as Error).message}` });
       return null;
     }

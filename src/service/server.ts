@@ -2,23 +2,30 @@
 // session and one notes index per workspace folder. Runs in its own process so model loading,
 // embedding and indexing never block the editor.
 import * as fs from 'node:fs';
-import { CancellationToken, ResponseError, type MessageConnection } from 'vscode-jsonrpc';
+import { CancellationToken, ResponseError, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc';
 import { NotesIndex } from '../engine/index/notesIndex';
 import { NoteFilter } from '../engine/notes/noteFiles';
 import { FillMaskInputError } from '../engine/mlm/fillMask';
-import { DEFAULT_EMBEDDING_MODEL, EngineSession } from '../engine/session';
+import { DEFAULT_EMBEDDING_MODEL, EngineSession, type EngineConfig } from '../engine/session';
 import type { WalkOptions } from '../engine/notes/walker';
 import { recommendedModel } from '../engine/models/catalog';
 import { queryMatcher } from '../engine/search/highlight';
+import type { CrossEncoder } from '../engine/rerank/crossEncoder';
 import { ModelUpgrade } from './modelUpgrade';
+import { atLeast, settingsChange } from './settingsEffects';
 import {
   ErrorCodes,
+  isOneOf,
+  METRICS,
   Notifications,
+  POOLINGS,
   Requests,
   type FolderHit,
   type FolderSpec,
+  type FileChanges,
   type FolderStatus,
   type IndexSummary,
+  type ModelKind,
   type ModelReport,
   type ModelState,
   type SearchParams,
@@ -42,76 +49,86 @@ export class Server {
   private config: ServiceConfig | null = null;
   private session: EngineSession | null = null;
   private readonly folders = new Map<string, OpenFolder>();
-  private warnedRerank = false;
+  /** The rerank model's state as last reported (null: not tried since the settings changed). */
+  private rerankState: ModelState | null = null;
   /** A model being prepared to take over (downloaded, then indexed beside the current one). */
   private upgrade: ModelUpgrade | null = null;
   /** The last model that could not take over, and why (reported with configure). */
   private failedUpgrade: UpgradeEvent | null = null;
+  /** Aborts the syncs under way, so that a shutdown saves at once instead of waiting for them. */
+  private readonly syncs = new AbortController();
+  private stopping: Promise<void> | null = null;
 
   constructor(private readonly conn: MessageConnection) {
-    const h = <P, R>(type: { method: string }, fn: (p: P, token: CancellationToken) => Promise<R>) =>
-      conn.onRequest(type.method, async (p: P, token: CancellationToken) => {
-        try {
-          return await fn(p, token);
-        } catch (err) {
-          throw toResponseError(err);
-        }
-      });
-    h(Requests.configure, (c: ServiceConfig) => this.configure(c));
-    h(Requests.openFolder, (s: FolderSpec) => this.openFolder(s));
-    h(Requests.closeFolder, async (p: { folderId: string }) => this.closeFolder(p.folderId));
-    h(Requests.sync, (p: { folderId: string }) => this.sync(p.folderId));
-    h(Requests.rebuild, (p: { folderId: string }) => this.rebuild(p.folderId));
-    h(Requests.applyChanges, (p: Parameters<Server['applyChanges']>[0]) => this.applyChanges(p));
-    h(Requests.status, async () => [...this.folders.values()].map((f) => this.statusOf(f)));
-    h(Requests.coverage, async (p: { folderId: string }) => {
+    // Handlers are registered with the typed requests of protocol.ts, so the compiler checks that
+    // each takes the params and returns the result the client expects.
+    const on = <P, R>(type: RequestType<P, R, void>, fn: (p: P, token: CancellationToken) => Promise<R>) =>
+      conn.onRequest(type, (p, token) => fn(p, token).catch((err: unknown) => Promise.reject(toResponseError(err))));
+    const on0 = <R>(type: RequestType0<R, void>, fn: () => Promise<R>) => conn.onRequest(type, () => fn().catch((err: unknown) => Promise.reject(toResponseError(err))));
+    on(Requests.configure, (c) => this.configure(c));
+    on(Requests.openFolder, (s) => this.openFolder(s));
+    on(Requests.closeFolder, (p) => this.closeFolder(p.folderId));
+    on(Requests.sync, (p) => this.sync(p.folderId));
+    on(Requests.rebuild, (p) => this.rebuild(p.folderId));
+    on(Requests.applyChanges, (p) => this.applyChanges(p));
+    on0(Requests.status, async () => [...this.folders.values()].map((f) => this.statusOf(f)));
+    on(Requests.coverage, async (p) => {
       const c = this.folder(p.folderId).index.coverage();
       return { indexed: c.indexed.length, skipped: c.skipped };
     });
-    h(Requests.search, (p: Parameters<Server['search']>[0], token) => this.search(p, token));
-    h(Requests.related, async (p: { folderId: string; path: string; line?: number; k: number }) => {
+    on(Requests.search, (p, token) => this.search(p, token));
+    on(Requests.related, async (p) => {
       const f = this.folder(p.folderId);
       if (!f.index.hasFile(p.path)) return [];
       return (await f.index.related({ path: p.path, line: p.line }, clampK(p.k))).map((x) => ({ ...x, folderId: f.spec.id }));
     });
-    h(Requests.relatedText, async (p: { text: string; k: number }) => {
+    on(Requests.relatedText, async (p) => {
       const text = checkText(p.text, 'text');
       const all: FolderHit[] = [];
       for (const f of this.folders.values()) all.push(...(await f.index.related({ text }, clampK(p.k))).map((x) => ({ ...x, folderId: f.spec.id })));
       return all.sort((a, b) => b.score - a.score).slice(0, clampK(p.k));
     });
-    h(Requests.similarity, async (p: { texts: string[]; pooling?: 'cls' | 'mean' | 'max'; metric: 'cosine' | 'euclidean' | 'dot' }) => {
+    on(Requests.similarity, async (p) => {
       if (!Array.isArray(p.texts) || p.texts.length === 0 || p.texts.length > 64) throw new ResponseError(ErrorCodes.badInput, 'give between 1 and 64 sentences');
       const texts = p.texts.map((t) => checkText(t, 'sentence'));
-      const r = await this.requireSession().similarity(texts, p.metric, p.pooling);
-      return { texts, matrix: r.matrix, model: r.model, pooling: r.pooling, metric: p.metric };
+      const metric = checkChoice(METRICS, p.metric, 'metric');
+      // Absent (or empty, as a settings value would be): the model's own pooling.
+      const own = p.pooling === undefined || p.pooling === null || (p.pooling as string) === '';
+      const pooling = own ? undefined : checkChoice(POOLINGS, p.pooling, 'pooling');
+      const r = await this.requireSession().similarity(texts, metric, pooling);
+      return { texts, matrix: r.matrix, model: r.model, pooling: r.pooling, metric };
     });
-    h(Requests.mask, async (p: { text: string; k: number }) => {
+    on(Requests.mask, async (p) => {
       // Not cut like a query: the mask may sit anywhere in a long note; the engine reads a window around it.
       const lists = await this.requireSession().mask(checkWholeText(p.text, 'text', MAX_MASK_TEXT_CHARS), clampK(p.k, 20));
       return lists.map((l) => l.map((c) => ({ token: c.token, score: c.score, sequence: c.sequence })));
     });
-    h(Requests.prepareModels, (p: { kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[] }) => this.prepareModels(p.kinds));
-    h(Requests.shutdown, async () => this.shutdown());
+    on(Requests.prepareModels, (p) => this.prepareModels(p.kinds));
+    on0(Requests.shutdown, () => this.shutdown());
   }
 
+  /** Takes new settings and does what their change needs (settingsEffects.ts); says what that was. */
   async configure(c: ServiceConfig): Promise<ModelReport> {
     const old = this.config;
     this.config = c;
-    const sourcesChanged = !old || old.modelsDir !== c.modelsDir || old.cacheDir !== c.cacheDir || old.allowDownloads !== c.allowDownloads || old.remoteHost !== c.remoteHost;
-    const modelChanged = !old || old.embeddingModel !== c.embeddingModel || old.pooling !== c.pooling || sourcesChanged;
-    const filesChanged = !old || JSON.stringify([old.include, old.exclude, old.maxFileBytes, old.trusted]) !== JSON.stringify([c.include, c.exclude, c.maxFileBytes, c.trusted]);
-    if (!this.session || modelChanged) {
+    const { effect, changed } = settingsChange(old, c);
+    const has = (...keys: (keyof ServiceConfig)[]) => keys.some((k) => changed.includes(k));
+    // The rerank model is tried again (and its state reported again) under new settings.
+    if (has('crossEncoderModel', 'modelsDir', 'cacheDir', 'allowDownloads', 'remoteHost')) this.rerankState = null;
+    if (!this.session || atLeast(effect, 'reembed')) {
       await this.chooseEmbedding(c);
-    } else if (old?.fillMaskModel !== c.fillMaskModel || old?.crossEncoderModel !== c.crossEncoderModel) {
-      this.session = this.makeSession({ ...c, embeddingModel: this.session.config.embeddingModel });
+    } else if (has('allowDownloads', 'remoteHost') && c.allowDownloads && !this.serves(c)) {
+      // Downloads now allowed for a chosen model that is not serving: fetch it in the background.
+      await this.chooseEmbedding(c);
+    } else if (has('fillMaskModel', 'crossEncoderModel', 'allowDownloads', 'remoteHost')) {
+      await this.session.reconfigure(this.engineConfig({ ...c, embeddingModel: this.servingModel(), pooling: this.session.config.pooling ?? '' }));
     }
     const embedding = await this.embeddingState();
-    if (filesChanged && old) {
-      // Reopen every folder under the new file rules; the client re-syncs them.
+    if (old && has('include', 'exclude', 'maxFileBytes', 'trusted')) {
+      // Reopen every folder under the new file rules; the client syncs them.
       for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
     }
-    return this.report(embedding);
+    return { ...this.report(embedding), effect };
   }
 
   private report(embedding: ModelState): ModelReport {
@@ -127,14 +144,16 @@ export class Server {
    */
   private async chooseEmbedding(c: ServiceConfig, forceDownload = false): Promise<void> {
     this.failedUpgrade = null;
-    const wanted = this.makeSession(c);
     if (this.serves(c) && !forceDownload) {
+      // The serving model stays loaded; new sources and task models are taken in place.
       await this.cancelUpgrade();
-      this.session = wanted;
+      await this.session!.reconfigure(this.engineConfig(c));
       return;
     }
     if (!this.session || this.folders.size === 0) {
       // Nothing to keep serving from: the wanted model serves now if it is at hand and loads.
+      const wanted = this.makeSession(c);
+      let used = false;
       if (await wanted.embeddingAtHand()) {
         const loaded = await wanted.encoder().then(
           () => null,
@@ -149,9 +168,10 @@ export class Server {
         this.failUpgrade(c.embeddingModel, loaded);
       }
       if (!this.session) {
-        const fallback = c.embeddingModel === DEFAULT_EMBEDDING_MODEL ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' });
-        await this.switchSession(fallback);
+        used = c.embeddingModel === DEFAULT_EMBEDDING_MODEL;
+        await this.switchSession(used ? wanted : this.makeSession({ ...c, embeddingModel: DEFAULT_EMBEDDING_MODEL, pooling: '' }));
       }
+      if (!used) await wanted.dispose();
       if (this.failedUpgrade) return;
     }
     if (this.serves(c) && !forceDownload) return;
@@ -163,7 +183,7 @@ export class Server {
     const serving = this.session ? this.servingModel() : DEFAULT_EMBEDDING_MODEL;
     this.failedUpgrade = { target, serving, phase: 'failed', done: 0, total: 0, message: err.message, missing: err.name === 'ModelNotFoundError' };
     this.log('warn', `${err.message} Search keeps using ${serving}.`);
-    this.conn.sendNotification(Notifications.upgrade.method, this.failedUpgrade);
+    this.conn.sendNotification(Notifications.upgrade, this.failedUpgrade);
   }
 
   /** Whether the model serving now is the one `c` asks for (same id and pooling). */
@@ -177,7 +197,12 @@ export class Server {
   }
 
   private makeSession(c: ServiceConfig): EngineSession {
-    return new EngineSession({
+    return new EngineSession(this.engineConfig(c));
+  }
+
+  /** The engine's configuration for the service's settings (the one place that maps them). */
+  private engineConfig(c: ServiceConfig): EngineConfig {
+    return {
       modelsDir: c.modelsDir || undefined,
       cacheDir: c.cacheDir || undefined,
       allowDownloads: c.allowDownloads,
@@ -187,14 +212,19 @@ export class Server {
       crossEncoderModel: c.crossEncoderModel,
       pooling: c.pooling || undefined,
       log: (level, message) => this.log(level, message),
-      onDownload: (e) => this.conn.sendNotification(Notifications.download.method, e),
-    });
+      onDownload: (e) => this.conn.sendNotification(Notifications.download, e),
+    };
   }
 
-  /** Serves from `next` now: every open folder is reopened with its model (its own store). */
+  /**
+   * Serves from `next` now: every open folder is reopened with its model (its own store), and
+   * the models of the session it replaces are released.
+   */
   private async switchSession(next: EngineSession): Promise<void> {
+    const before = this.session;
     this.session = next;
     for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
+    if (before && before !== next) await before.dispose();
   }
 
   private async startUpgrade(c: ServiceConfig): Promise<void> {
@@ -204,13 +234,14 @@ export class Server {
       session.config,
       this.session ? this.servingModel() : null,
       { list: () => [...this.folders.values()].map((f) => ({ spec: f.spec, walk: this.walkOptions() })) },
-      (e) => this.conn.sendNotification(Notifications.upgrade.method, e),
+      (e) => this.conn.sendNotification(Notifications.upgrade, e),
     );
     this.upgrade = upgrade;
     void upgrade.finished.then(async (done) => {
       if (this.upgrade !== upgrade) {
         // Superseded while finishing: drop what it built.
         for (const index of done?.indexes.values() ?? []) await index.close();
+        await done?.session.dispose();
         return;
       }
       this.upgrade = null;
@@ -222,6 +253,7 @@ export class Server {
         return;
       }
       // The switch: every folder at once, each to an index that is complete and caught up.
+      const replaced = this.session;
       this.session = done.session;
       for (const [id, index] of done.indexes) {
         const f = this.folders.get(id);
@@ -233,10 +265,12 @@ export class Server {
         f.index = index;
         await before.close();
       }
+      // The old indexes are closed: nothing uses the replaced models any more.
+      await replaced?.dispose();
       this.log('info', `search now uses ${upgrade.target}`);
       const state = await this.embeddingState();
-      this.conn.sendNotification(Notifications.modelState.method, { embedding: state });
-      this.conn.sendNotification(Notifications.upgrade.method, { ...upgrade.last, phase: 'done', serving: upgrade.target });
+      this.conn.sendNotification(Notifications.modelState, { embedding: state });
+      this.conn.sendNotification(Notifications.upgrade, { ...upgrade.last, phase: 'done', serving: upgrade.target });
     });
   }
 
@@ -259,8 +293,7 @@ export class Server {
       const enc = await s.encoder();
       return { state: 'ready', id, dims: enc.dims };
     } catch (err) {
-      const message = (err as Error).message;
-      return (err as Error).name === 'ModelNotFoundError' ? { state: 'missing', id, message } : { state: 'error', id, message };
+      return stateOfFailure(id, err as Error);
     }
   }
 
@@ -288,9 +321,10 @@ export class Server {
     f.indexing = true;
     try {
       const r = await f.index.sync({
-        onProgress: throttle((p) => this.conn.sendNotification(Notifications.progress.method, { folderId, ...p })),
+        signal: this.syncs.signal,
+        onProgress: throttle((p) => this.conn.sendNotification(Notifications.progress, { folderId, ...p })),
       });
-      this.conn.sendNotification(Notifications.progress.method, { folderId, phase: 'done', done: r.files, total: r.files });
+      this.conn.sendNotification(Notifications.progress, { folderId, phase: 'done', done: r.files, total: r.files });
       return { folderId, files: r.files, chunks: r.chunks, embedded: r.embedded, skipped: r.skipped.length, model: f.index.encoder?.id ?? null };
     } finally {
       f.indexing = false;
@@ -306,7 +340,7 @@ export class Server {
     return this.sync(folderId);
   }
 
-  async applyChanges(p: { folderId: string; changed: string[]; deleted: string[]; renamed: { from: string; to: string }[] }): Promise<void> {
+  async applyChanges(p: FileChanges): Promise<void> {
     const f = this.folder(p.folderId);
     // Watchers report every file; only what the walk would index goes in, and a file that no
     // longer qualifies (now ignored or excluded) leaves the index. An index being built under a
@@ -331,15 +365,7 @@ export class Server {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
     try {
-      let reranker = null;
-      if (p.rerank) {
-        try {
-          reranker = await this.requireSession().crossEncoder();
-        } catch (err) {
-          if (!this.warnedRerank) this.log('warn', `rerank is off: ${(err as Error).message}`);
-          this.warnedRerank = true;
-        }
-      }
+      const reranker = p.rerank ? await this.reranker() : null;
       const folders = [...this.folders.values()].filter((f) => !p.folderIds || p.folderIds.includes(f.spec.id));
       // Without an embedding model every mode falls back to keywords rather than failing.
       const mode = folders.some((f) => f.index.encoder) ? p.mode : 'keyword';
@@ -363,26 +389,57 @@ export class Server {
     }
   }
 
-  async prepareModels(kinds: ('embedding' | 'fill-mask' | 'cross-encoder')[]): Promise<ModelReport> {
-    const s = this.requireSession();
+  /** The cross-encoder, or null when it cannot be had (said once, as a typed state and a log line). */
+  private async reranker(): Promise<CrossEncoder | null> {
+    const session = this.requireSession();
+    const id = session.config.crossEncoderModel;
+    let state: ModelState;
+    let ce: CrossEncoder | null = null;
+    try {
+      ce = await session.crossEncoder();
+      state = { state: 'ready', id, dims: ce.labels };
+    } catch (err) {
+      state = stateOfFailure(id, err as Error);
+    }
+    const before = this.rerankState;
+    if (JSON.stringify(before) !== JSON.stringify(state)) {
+      this.rerankState = state;
+      if (state.state === 'missing' || state.state === 'error') this.log('warn', `rerank is off: ${state.message}`);
+      this.conn.sendNotification(Notifications.rerankState, state);
+    }
+    return ce;
+  }
+
+  async prepareModels(kinds: ModelKind[]): Promise<ModelReport> {
+    this.requireSession();
     // An explicit request from the user: downloads are allowed for this call.
+    // Loaded there once to fetch them into the cache; the serving session loads them from it.
     const dl = this.makeSession({ ...this.config!, allowDownloads: true });
-    for (const k of kinds) {
-      if (k === 'fill-mask') await dl.fillMasker();
-      else if (k === 'cross-encoder') await dl.crossEncoder();
+    try {
+      for (const k of kinds) {
+        if (k === 'fill-mask') await dl.fillMasker();
+        else if (k === 'cross-encoder') await dl.crossEncoder();
+      }
+    } finally {
+      await dl.dispose();
     }
     if (kinds.includes('embedding') && !this.serves(this.config!)) {
       // Downloaded now, indexed in the background while the current model keeps serving.
       if (this.upgrade?.target !== this.config!.embeddingModel || this.upgrade.last.phase === 'failed') await this.chooseEmbedding(this.config!, true);
       await this.upgrade?.loaded;
     }
-    if (!kinds.includes('embedding')) this.session = this.makeSession({ ...this.config!, embeddingModel: s.config.embeddingModel });
     return this.report(await this.embeddingState());
   }
 
-  async shutdown(): Promise<void> {
-    await this.cancelUpgrade();
-    for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+  /** Cancels the work under way and saves and closes every index; once, however often asked. */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.syncs.abort();
+      await this.cancelUpgrade();
+      for (const id of [...this.folders.keys()]) await this.closeFolder(id);
+      await this.session?.dispose();
+    })();
+    return this.stopping;
   }
 
   private statusOf(f: OpenFolder): FolderStatus {
@@ -402,7 +459,7 @@ export class Server {
   }
 
   log(level: 'info' | 'warn' | 'error', message: string): void {
-    this.conn.sendNotification(Notifications.log.method, { level, message });
+    this.conn.sendNotification(Notifications.log, { level, message });
   }
 }
 
@@ -415,6 +472,15 @@ function checkText(v: unknown, what: string): string {
 function checkWholeText(v: unknown, what: string, max: number): string {
   if (typeof v !== 'string' || !v.trim()) throw new ResponseError(ErrorCodes.badInput, `the ${what} is empty`);
   if (v.length > max) throw new ResponseError(ErrorCodes.badInput, `the ${what} is too long (${v.length} characters; at most ${max})`);
+  return v;
+}
+
+function stateOfFailure(id: string, err: Error): ModelState {
+  return err.name === 'ModelNotFoundError' ? { state: 'missing', id, message: err.message } : { state: 'error', id, message: err.message };
+}
+
+function checkChoice<T extends string>(choices: readonly T[], v: unknown, what: string): T {
+  if (!isOneOf(choices, v)) throw new ResponseError(ErrorCodes.badInput, `the ${what} must be one of ${choices.join(', ')}, not ${JSON.stringify(v)}`);
   return v;
 }
 

@@ -5,6 +5,7 @@
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { ModelScheduler } from '../embedding/scheduler';
 import { DEFAULT_MODELS } from '../models/catalog';
+import type { ModelProfile } from '../models/profile';
 import { hasHangul } from '../text/script';
 
 export interface FillMaskCandidate {
@@ -18,6 +19,8 @@ export interface FillMaskModel {
   id: string;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
+  /** maxTokens: the window the model reads around the masks (its own, from its profile). */
+  profile: Pick<ModelProfile, 'maxTokens'>;
 }
 
 /**
@@ -54,7 +57,8 @@ export class FillMasker {
     const masks = text.match(USER_MASK)?.length ?? 0;
     if (masks === 0) throw new FillMaskInputError(`the text has no ${this.maskToken}: put ${this.maskToken} where the missing word goes`);
     if (masks > MAX_MASKS) throw new FillMaskInputError(`the text has ${masks} masks; at most ${MAX_MASKS} are predicted at once`);
-    const maxLength = Math.min(tokenizer.model_max_length ?? 512, 512);
+    // The profile's window is already clamped to the tokenizer's and the position table's.
+    const maxLength = this.m.profile.maxTokens;
     const toModel = (t: string) => t.replace(USER_MASK, this.maskToken);
     // The part of the user's text the model reads (all of it when it fits): the sentences shown are
     // this part with one mask replaced, so a mask inside a long note does not return the whole note.

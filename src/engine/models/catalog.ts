@@ -57,22 +57,8 @@ export const CATALOG: Readonly<Record<string, Readonly<CatalogEntry>>> = {
   'semantic-notes-test/tiny-cross-encoder': { kind: 'cross-encoder', maxTokens: 128, dtype: 'fp32' },
 };
 
-/**
- * The models the product uses unless configured otherwise.
- * - embedding: the bundled bilingual static encoder, so search by meaning works offline from the
- *   first start, in English and Korean; users who can download are offered a transformer
- *   (recommendedModel).
- * - fillMask stays bert-base-uncased: same WordPiece vocabulary as the default embedder, the
- *   strongest English MLM of the small Xenova exports (q8 ≈ 111 MB), and the settings default.
- * - multilingualFillMask: the best Korean-capable choice available as a transformers.js export.
- */
-export const DEFAULT_MODELS = {
-  embedding: 'semantic-notes/bilingual-static',
-  multilingualEmbedding: 'Xenova/paraphrase-multilingual-MiniLM-L12-v2',
-  fillMask: 'Xenova/bert-base-uncased',
-  multilingualFillMask: 'Xenova/bert-base-multilingual-cased',
-  crossEncoder: 'Xenova/ms-marco-MiniLM-L-6-v2',
-} as const;
+/** The product's default models (kept with the client-safe constants, src/shared/choices.ts). */
+export { DEFAULT_MODELS } from '../../shared/choices';
 
 /** The routes of a routed model, or null for a model with a folder of its own. */
 export function routesOf(id: string): ModelRoutes | null {

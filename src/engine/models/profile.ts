@@ -12,7 +12,7 @@
 // longer input would crash inside ONNX Runtime.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Pooling } from '../types';
+import { POOLINGS, type Pooling } from '../types';
 import { FUSION_METHODS, type FusionSettings } from '../search/fusion';
 import { CATALOG } from './catalog';
 import { isFile, readJson } from '../util/fsProbe';
@@ -46,7 +46,6 @@ export const ONNX_FILE: Readonly<Record<Dtype, string>> = {
 };
 
 export const DTYPES = Object.keys(ONNX_FILE) as Dtype[];
-const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'max'];
 
 export function isDtype(v: unknown): v is Dtype {
   return typeof v === 'string' && (DTYPES as string[]).includes(v);

@@ -2,11 +2,14 @@
 // relevance logit. Too slow for a whole corpus, so it reorders only the top candidates.
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { ModelScheduler } from '../embedding/scheduler';
+import type { ModelProfile } from '../models/profile';
 
 export interface CrossEncoderModel {
   id: string;
   tokenizer: PreTrainedTokenizer;
   model: PreTrainedModel;
+  /** maxTokens: the window a query and passage pair is cut to (the model's own, from its profile). */
+  profile: Pick<ModelProfile, 'maxTokens'>;
 }
 
 export class CrossEncoder {
@@ -14,11 +17,16 @@ export class CrossEncoder {
     private readonly m: CrossEncoderModel,
     private readonly scheduler = new ModelScheduler(),
     private readonly batchSize = 16,
-    private readonly maxTokens = 512,
   ) {}
 
   get id(): string {
     return this.m.id;
+  }
+
+  /** Number of labels the model outputs (1: a relevance logit; 2: not relevant / relevant). */
+  get labels(): number {
+    const cfg = this.m.model.config as unknown as { num_labels?: number; id2label?: Record<string, string> };
+    return cfg.num_labels ?? Object.keys(cfg.id2label ?? { 0: '' }).length;
   }
 
   /** Relevance logits, one per passage (higher is more relevant). */
@@ -31,7 +39,7 @@ export class CrossEncoder {
         text_pair: batch,
         padding: true,
         truncation: true,
-        max_length: this.maxTokens,
+        max_length: this.m.profile.maxTokens,
       });
       const out = (await this.scheduler.schedule('interactive', () => this.m.model(enc))) as Record<string, Tensor>;
       const logits = out.logits.data as Float32Array;

@@ -1,10 +1,12 @@
 // Fill-mask against the torch golden top-5 of the tiny MLM fixture, plus input handling.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FillMasker, FillMaskInputError, fillMaskModelFor, wholeWord } from '../../../src/engine/mlm/fillMask';
 import { DEFAULT_MODELS } from '../../../src/engine/models/catalog';
-import { ModelNotFoundError } from '../../../src/engine/models/resolve';
+import { loadModel } from '../../../src/engine/models/load';
+import { ModelNotFoundError, resolveModel } from '../../../src/engine/models/resolve';
 import { EngineSession } from '../../../src/engine/session';
 import { modelsDir, readJson, tmpDir } from '../../helpers/env';
 import { load, TINY_MLM } from '../../helpers/models';
@@ -116,5 +118,22 @@ test('a mask inside a long note: the sentence shown is the part read around the 
     assert.ok(c.sequence.length < text.length / 4, `${c.sequence.length} characters`);
     assert.ok(c.sequence.includes(`Soccer is a really fun ${c.token}. The Weather`), c.sequence.slice(0, 80));
     assert.ok(text.replace('<mask>', c.token).includes(c.sequence), 'a part of the user text, casing kept');
+  }
+});
+
+test('fill-mask reads at most its profile\'s maxTokens: a mask in a sentence longer than that is read in a window around it', async () => {
+  // A copy of the tiny MLM whose own profile (semantic-notes.json) sets a 24-token window.
+  const dir = tmpDir('sn-mlm-window-');
+  fs.cpSync(path.join(modelsDir(), TINY_MLM), path.join(dir, TINY_MLM), { recursive: true });
+  fs.writeFileSync(path.join(dir, TINY_MLM, 'semantic-notes.json'), JSON.stringify({ maxTokens: 24 }));
+  const m = await loadModel(await resolveModel(TINY_MLM, { modelsDir: dir, cacheDir: tmpDir() }), 'fill-mask');
+  assert.equal(m.profile.maxTokens, 24);
+  const text = 'the first words of a long line come here and then the capital of france is [MASK] and more words follow after it until the end';
+  assert.ok(m.tokenizer.encode(text).length > 24 && m.tokenizer.encode(text).length <= 128, 'longer than the profile window, within the tokenizer\'s');
+  const [cands] = await new FillMasker(m).predict(text, 3);
+  assert.equal(cands.length, 3);
+  for (const c of cands) {
+    assert.ok(c.sequence.length < text.length && text.includes(c.sequence.replace(c.token, '[MASK]')), `the sentence shown is the window read around the mask: ${c.sequence}`);
+    assert.ok(m.tokenizer.encode(c.sequence.replace(c.token, '[MASK]')).length <= 24, `the window fits maxTokens: ${c.sequence}`);
   }
 });

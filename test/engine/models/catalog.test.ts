@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG, DEFAULT_MODELS, recommendedModel, routesOf } from '../../../src/engine/models/catalog';
 import { scriptShares } from '../../../src/engine/text/script';
+import { POOLINGS, SEARCH_MODES } from '../../../src/engine/types';
 import { repoRoot } from '../../helpers/env';
 
 const notes = path.join(repoRoot, 'examples', 'notes');
@@ -34,4 +35,14 @@ test('the default embedding model is routed by script over the two bundled encod
   assert.deepEqual(routesOf(DEFAULT_MODELS.embedding), { hangul: 'semantic-notes/static-ko', other: 'semantic-notes/static-en-v2' });
   assert.equal(routesOf('semantic-notes/static-en-v2'), null);
   for (const id of Object.values(routesOf(DEFAULT_MODELS.embedding)!)) assert.ok(fs.existsSync(path.join(repoRoot, 'models', id, 'onnx', 'model_quantized.onnx')), id);
+});
+
+test('the settings in package.json state the catalog\'s default models and the engine\'s lists of choices', () => {
+  const props = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown; enum?: unknown[] }> } | { properties: Record<string, { default?: unknown; enum?: unknown[] }> }[] } }).contributes.configuration;
+  const all: Record<string, { default?: unknown; enum?: unknown[] }> = Object.assign({}, ...(Array.isArray(props) ? props : [props]).map((c) => c.properties));
+  assert.equal(all['semanticNotes.embeddingModel'].default, DEFAULT_MODELS.embedding);
+  assert.equal(all['semanticNotes.fillMaskModel'].default, DEFAULT_MODELS.fillMask);
+  assert.equal(all['semanticNotes.crossEncoderModel'].default, DEFAULT_MODELS.crossEncoder);
+  assert.deepEqual(new Set(all['semanticNotes.pooling'].enum), new Set(['', ...POOLINGS]));
+  assert.deepEqual(new Set(all['semanticNotes.search.defaultMode'].enum), new Set(SEARCH_MODES));
 });

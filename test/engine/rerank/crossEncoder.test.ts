@@ -3,6 +3,7 @@
 // head's weights applied to the base model's own [CLS] output.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import { loadModel } from '../../../src/engine/models/load';
@@ -46,4 +47,19 @@ test('rerank reorders the top candidates by cross-encoder score', async () => {
   assert.deepEqual(reranked.map((r) => r.score), scores, 'results carry the cross-encoder score');
   for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i]);
   assert.deepEqual(new Set(reranked.map((r) => r.chunk.id)), new Set(plain.map((r) => r.chunk.id)));
+});
+
+test('the cross-encoder reads at most its profile\'s maxTokens: text beyond that window does not change a score', async () => {
+  // A copy of the fixture whose own profile (semantic-notes.json) sets a 24-token window.
+  const dir = tmpDir('sn-ce-window-');
+  fs.cpSync(path.join(fixtures, ID), path.join(dir, ID), { recursive: true });
+  fs.writeFileSync(path.join(dir, ID, 'semantic-notes.json'), JSON.stringify({ maxTokens: 24 }));
+  const m = await loadModel(await resolveModel(ID, { modelsDir: dir, cacheDir: tmpDir() }), 'cross-encoder');
+  assert.equal(m.profile.maxTokens, 24);
+  const ce = new CrossEncoder(m);
+  const query = 'capital of france';
+  const head = 'paris is the capital of france and its largest city by far';
+  const [a, b] = await ce.score(query, [`${head} with museums`, `${head} export async function searchIndex(query) return hits`]);
+  assert.ok(m.tokenizer.encode(`${query} ${head}`, { add_special_tokens: true }).length > 24, 'the pair is longer than the window');
+  assert.ok(Math.abs(a - b) < 1e-6, `the passages differ only past the window, so their scores are equal: ${a} vs ${b}`);
 });
