@@ -15,6 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const out = path.join(__dirname, '..', 'out', 'src', 'engine');
 const tok = require(path.join(out, 'search', 'tokenize.js'));
+const { porterStem } = require(path.join(out, 'search', 'stem.js'));
 const { Bm25Index } = require(path.join(out, 'search', 'bm25.js'));
 const { loadBeir, loadSts } = require(path.join(out, 'eval', 'datasets.js'));
 const { ndcgAtK, recallAtK, mrrAtK } = require(path.join(out, 'eval', 'metrics.js'));
@@ -22,6 +23,38 @@ const { ndcgAtK, recallAtK, mrrAtK } = require(path.join(out, 'eval', 'metrics.j
 const args = process.argv.slice(2);
 const dataDir = path.join(__dirname, '..', '..', 'shared', 'data');
 const notesDir = args.includes('--notes') ? args[args.indexOf('--notes') + 1] : null;
+/**
+ * Tokenizer variants as TokenizerParts (the product's is tok.PRODUCT_TOKENIZER): English words
+ * with or without stopwords, identifier parts and a stemmer.
+ */
+function englishParts({ stopwords = false, identifierParts = false, stem = null }) {
+  return {
+    ...tok.PRODUCT_TOKENIZER,
+    identifierParts,
+    processTerm: (w) => {
+      if (stopwords && tok.STOPWORDS.has(w)) return null;
+      return stem && w.length > 2 && /^[a-z]+$/.test(w) ? stem(w) : w;
+    },
+  };
+}
+
+/** Harman's S stemmer (1991): -ies → -y, -es → -e, -s → "" with the classic exceptions. */
+function sStem(w) {
+  const n = w.length;
+  if (n < 3 || w.charCodeAt(n - 1) !== 0x73 /* s */) return w;
+  if (w.endsWith('ies') && !w.endsWith('eies') && !w.endsWith('aies')) return w.slice(0, -3) + 'y';
+  if (w.endsWith('es') && !w.endsWith('aes') && !w.endsWith('ees') && !w.endsWith('oes')) return w.slice(0, -1);
+  if (w.endsWith('us') || w.endsWith('ss')) return w;
+  return w.slice(0, -1);
+}
+
+/** Bigrams and every syllable as well. */
+function withUnigrams(run, emit, shareWeight) {
+  tok.bigrams(run, emit, shareWeight);
+  const n = [...run].length;
+  if (n > 1) for (const c of run) emit(c, shareWeight ? 1 / (n - 1) : 1);
+}
+
 /** A keyword index over `docs` with the given analyzer (Bm25Index's option: no patching). */
 function build(docs, analyzer = tok.DEFAULT_ANALYZER) {
   const idx = new Bm25Index({ analyzer });
@@ -73,28 +106,28 @@ async function scifact() {
   const ids = data.corpus.map((d) => d.id);
   console.log(`SciFact TRAIN: ${data.queries.length} queries, ${texts.length} docs; nDCG@10 / R@100 / MRR@10 at k1=0.9 b=0.4`);
   const variants = [
-    ['plain words (\\w+-like)', base],
-    ['+ stopwords', { ...base, stopwords: true }],
-    ['+ stopwords + identifier parts', { ...base, stopwords: true, identifierParts: true }],
-    ['+ stopwords + parts + S-stemmer', { ...base, stopwords: true, identifierParts: true, stem: 's' }],
-    ['+ stopwords + parts + Porter', { ...base, stopwords: true, identifierParts: true, stem: 'porter' }],
-    ['Porter, no stopwords', { ...base, identifierParts: true, stem: 'porter' }],
+    ['plain words (\\w+-like)', englishParts({})],
+    ['+ stopwords', englishParts({ stopwords: true })],
+    ['+ stopwords + identifier parts', englishParts({ stopwords: true, identifierParts: true })],
+    ['+ stopwords + parts + S-stemmer', englishParts({ stopwords: true, identifierParts: true, stem: sStem })],
+    ['+ stopwords + parts + Porter', englishParts({ stopwords: true, identifierParts: true, stem: porterStem })],
+    ['Porter, no stopwords', englishParts({ identifierParts: true, stem: porterStem })],
   ];
-  for (const [name, opts] of variants) {
-    const idx = build(texts, tok.analyzerWith(opts));
+  for (const [name, p] of variants) {
+    const idx = build(texts, tok.analyzerWith(p));
     const r = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
     console.log(`  ${name.padEnd(36)} ${f4(r.ndcg10)}  ${f4(r.recall100)}  ${f4(r.mrr10)}`);
   }
   // Query-term repetition: each distinct term once (the default) vs weighted by its count in the
   // query (Lucene/Anserini: one clause per occurrence).
-  const final = { ...tok.TOKENIZER_DEFAULTS };
+  const final = tok.PRODUCT_TOKENIZER;
   const idx = build(texts, tok.analyzerWith(final));
   const once = scoreRun(idx, data.queries, data.qrels, ids, 0.9, 0.4);
   const byCount = build(texts, {
     ...tok.analyzerWith(final),
     query: (t) => {
       const counts = new Map();
-      for (const x of tok.tokenizeWith(t, final)) counts.set(x, (counts.get(x) ?? 0) + 1);
+      for (const x of tok.tokenize(t, final)) counts.set(x, (counts.get(x) ?? 0) + 1);
       return { terms: [...counts.keys()], weights: [...counts.values()] };
     },
   });
@@ -174,21 +207,27 @@ function tldrKo(dir) {
 async function korean() {
   const sets = [await korsts()];
   if (notesDir) sets.push(tldrKo(notesDir));
-  const def = { ...tok.TOKENIZER_DEFAULTS };
+  const def = tok.PRODUCT_TOKENIZER;
+  const cjk = (segment) => ({ ...def, segment });
+  const { bigrams, stripJosa } = tok;
   console.log('\nKorean proxies, nDCG@10 / R@100 / MRR@10 (k1=0.9 b=0.4)');
   for (const set of sets) {
     console.log(`  ${set.name}`);
     for (const [name, opts] of [
       ['whitespace words only (no bigrams)', null],
-      ['syllable bigrams, each query bigram weight 1', { ...def, cjk: 'bigram', bigramQueryWeight: 'per-bigram' }],
-      ['syllable bigrams, query word weight 1', { ...def, cjk: 'bigram', bigramQueryWeight: 'per-word' }],
-      ['bigrams + all unigrams, per-bigram weight', { ...def, cjk: 'bigram+unigram', bigramQueryWeight: 'per-bigram' }],
-      ['bigrams + all unigrams, per-word weight', { ...def, cjk: 'bigram+unigram', bigramQueryWeight: 'per-word' }],
-      ['josa-stripped words, no bigrams', { ...def, cjk: 'stem' }],
-      ['bigrams of josa-stripped words, per-bigram', { ...def, cjk: 'stem-bigram', bigramQueryWeight: 'per-bigram' }],
-      ['bigrams of josa-stripped words, per-word (default)', { ...def, cjk: 'stem-bigram', bigramQueryWeight: 'per-word' }],
-      ['  same, stem may be 1 syllable (국가 → 국)', { ...def, cjk: 'stem1-bigram', bigramQueryWeight: 'per-word' }],
-      ['  same, + 1-syllable stem of 2-syllable words', { ...def, cjk: 'stem-bigram+short', bigramQueryWeight: 'per-word' }],
+      ['syllable bigrams, each query bigram weight 1', cjk((run, emit) => bigrams(run, emit, false))],
+      ['syllable bigrams, query word weight 1', cjk((run, emit, q) => bigrams(run, emit, q))],
+      ['bigrams + all unigrams, per-bigram weight', cjk((run, emit) => withUnigrams(run, emit, false))],
+      ['bigrams + all unigrams, per-word weight', cjk((run, emit, q) => withUnigrams(run, emit, q))],
+      ['josa-stripped words, no bigrams', cjk((run, emit) => emit(stripJosa(run), 1))],
+      ['bigrams of josa-stripped words, per-bigram', cjk((run, emit) => bigrams(stripJosa(run, 2), emit, false))],
+      ['bigrams of josa-stripped words, per-word (default)', def],
+      ['  same, stem may be 1 syllable (국가 → 국)', cjk((run, emit, q) => bigrams(stripJosa(run, 1), emit, q))],
+      ['  same, + 1-syllable stem of 2-syllable words', cjk((run, emit, q) => {
+        const st = stripJosa(run, 2);
+        if (st === run && run.length === 2 && stripJosa(run, 1) !== run) emit(stripJosa(run, 1), q ? 0.5 : 1);
+        bigrams(st, emit, q);
+      })],
     ]) {
       const idx = build(set.docs, opts ? tok.analyzerWith(opts) : PLAIN_ANALYZER);
       const r = scoreRun(idx, set.queries, set.qrels, set.docIds, 0.9, 0.4);

@@ -1,17 +1,7 @@
-// English suffix stemmers for keyword search. Porter's 1980 algorithm (the stemmer of Lucene's
-// English analyzer, which BEIR's Anserini BM25 uses) and Harman's 1991 "S" stemmer (plurals only),
-// both operating on lowercase a–z words. The tokenizer picks one; both are here because which one
-// helps was measured on SciFact train (see tokenize.ts).
-
-/** Harman's S stemmer: -ies → -y, -es → -e, -s → "" with the classic exceptions. */
-export function sStem(w: string): string {
-  const n = w.length;
-  if (n < 3 || w.charCodeAt(n - 1) !== 0x73 /* s */) return w;
-  if (w.endsWith('ies') && !w.endsWith('eies') && !w.endsWith('aies')) return w.slice(0, -3) + 'y';
-  if (w.endsWith('es') && !w.endsWith('aes') && !w.endsWith('ees') && !w.endsWith('oes')) return w.slice(0, -1);
-  if (w.endsWith('us') || w.endsWith('ss')) return w;
-  return w.slice(0, -1);
-}
+// English suffix stemming for keyword search: Porter's 1980 algorithm, the stemmer of Lucene's
+// English analyzer (which BEIR's Anserini BM25 uses), on lowercase a–z words. Chosen over Harman's
+// "S" stemmer and no stemming on SciFact train (see tokenize.ts; the variants live in
+// scripts/tune-bm25.js).
 
 // ---- Porter (1980), following the author's reference C implementation --------------------------
 

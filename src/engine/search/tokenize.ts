@@ -32,7 +32,7 @@
 //
 // The tokenizer is part of the persisted keyword index: any change to its output must bump
 // TOKENIZER_VERSION so that saved indexes are rebuilt instead of silently mismatching queries.
-import { porterStem, sStem } from './stem';
+import { porterStem } from './stem';
 
 /** Bumped whenever tokenize() can return different tokens for the same text. */
 export const TOKENIZER_VERSION = 2;
@@ -48,44 +48,31 @@ export interface KeywordAnalyzer {
   query(text: string): QueryTerms;
 }
 
-/** An analyzer with other tokenizer choices (scripts/tune-bm25.js measures them this way). */
-export function analyzerWith(opts: Readonly<TokenizerOptions>, version = TOKENIZER_VERSION): KeywordAnalyzer {
-  return { version, index: (text) => tokenizeWithSurfaces(text, opts), query: (text) => queryTerms(text, opts) };
+/** An analyzer with other tokenizer parts (scripts/tune-bm25.js measures them this way). */
+export function analyzerWith(parts: Readonly<TokenizerParts>, version = TOKENIZER_VERSION): KeywordAnalyzer {
+  return { version, index: (text) => tokenizeWithSurfaces(text, parts), query: (text) => queryTerms(text, parts) };
 }
 
-export interface TokenizerOptions {
-  /** English suffix stemming: 'porter', 's' (plurals only) or 'none'. */
-  stem: 'porter' | 's' | 'none';
-  /** Drop the English stopwords below. */
-  stopwords: boolean;
+/**
+ * The parts of the tokenizer a caller may replace, as MiniSearch takes tokenize/processTerm: what
+ * becomes of each word of a spaced script, whether identifiers are also split into their parts,
+ * and how a run of a bigram script (Hangul, Han, kana, Thai…) is cut. The product's choices are
+ * PRODUCT_TOKENIZER; scripts/tune-bm25.js builds the variants it measures from these parts.
+ */
+export interface TokenizerParts {
+  /** A lowercased word or identifier part → its term, or null to leave it out (a stopword). */
+  processTerm(word: string): string | null;
   /** Also index the parts of camelCase / snake_case identifiers. */
   identifierParts: boolean;
   /**
-   * Hangul/CJK segmentation: 'bigram' syllable bigrams of each run; 'bigram+unigram' also every
-   * syllable; 'stem' the run with a trailing particle (josa) removed, no bigrams; 'stem-bigram'
-   * bigrams of the run after removing a josa that leaves ≥ 2 syllables; 'stem1-bigram' the same
-   * down to 1 syllable (국가 → 국); 'stem-bigram+short' also the 1-syllable stem of a 2-syllable
-   * word (차를 → 차를, 차).
+   * Cuts a run of a bigram script into terms, calling emit(term, query weight) for each; `query`
+   * is true on the query side, where weights count.
    */
-  cjk: 'bigram' | 'bigram+unigram' | 'stem' | 'stem-bigram' | 'stem1-bigram' | 'stem-bigram+short';
-  /**
-   * Query side only: the n−1 bigrams of an n-syllable query word share one word's weight
-   * (each gets 1/(n−1)), instead of counting as n−1 independent words.
-   */
-  bigramQueryWeight: 'per-bigram' | 'per-word';
+  segment(run: string, emit: (term: string, weight: number) => void, query: boolean): void;
 }
 
-/** The frozen choices (measured as described at the top of this file). */
-export const TOKENIZER_DEFAULTS: Readonly<TokenizerOptions> = Object.freeze({
-  stem: 'porter',
-  stopwords: true,
-  identifierParts: true,
-  cjk: 'stem-bigram',
-  bigramQueryWeight: 'per-word',
-});
-
 /** Common English function words (Lucene's English stopword set plus a few pronouns). */
-const STOPWORDS = new Set(
+export const STOPWORDS: ReadonlySet<string> = new Set(
   ('a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with ' +
     'he her his i its me my our she so than them we were what when which who you your has have from')
     .split(' '),
@@ -117,7 +104,7 @@ function classify(ch: string): number {
   return SEP;
 }
 
-// Word → its terms, per options object: null (a stopword, nothing), or the terms (the word, and
+// Word → its terms, per tokenizer: null (a stopword, nothing), or the terms (the word, and
 // an identifier's parts) with the surface form each came from (lowercased, before stemming).
 // Notes repeat words heavily, so most words are a single Map lookup.
 interface WordEntry {
@@ -134,15 +121,17 @@ class Sink {
   /** The last spaced-script word, lowercased, when it runs to the end of the text (else null). */
   lastWord: string | null = null;
   constructor(
-    readonly opts: Readonly<TokenizerOptions>,
+    readonly parts: Readonly<TokenizerParts>,
     readonly weights: number[] | null = null,
     /** Per token: the lowercased word or identifier part it came from; '' for a bigram. */
     readonly surfaces: string[] | null = null,
   ) {
-    let cache = wordCaches.get(opts);
-    if (!cache) wordCaches.set(opts, (cache = new Map()));
+    let cache = wordCaches.get(parts);
+    if (!cache) wordCaches.set(parts, (cache = new Map()));
     this.words = cache;
   }
+  /** For segment(): a bigram-script term (no surface form). */
+  readonly emit = (t: string, w: number): void => this.push(t, w);
   push(t: string, w = 1, surface = ''): void {
     this.tokens.push(t);
     if (this.weights) this.weights.push(w);
@@ -150,14 +139,9 @@ class Sink {
   }
 }
 
-/** Tokens of `text` for the keyword index and queries, with the frozen defaults. */
-export function tokenize(text: string): string[] {
-  return tokenizeWith(text, TOKENIZER_DEFAULTS);
-}
-
-/** tokenize() with explicit choices, for measuring them (scripts/tune-bm25.js). */
-export function tokenizeWith(text: string, opts: Readonly<TokenizerOptions>): string[] {
-  const sink = new Sink(opts);
+/** Tokens of `text` for the keyword index and queries (the product's tokenizer unless given). */
+export function tokenize(text: string, parts: Readonly<TokenizerParts> = PRODUCT_TOKENIZER): string[] {
+  const sink = new Sink(parts);
   scan(text, sink);
   return sink.tokens;
 }
@@ -167,8 +151,8 @@ export function tokenizeWith(text: string, opts: Readonly<TokenizerOptions>): st
  * part before stemming ("references" for the term "refer"), or '' for a bigram. The keyword index
  * keeps these to match typo'd and half-typed query words against words it has seen.
  */
-export function tokenizeWithSurfaces(text: string, opts: Readonly<TokenizerOptions> = TOKENIZER_DEFAULTS): { tokens: string[]; surfaces: string[] } {
-  const sink = new Sink(opts, null, []);
+export function tokenizeWithSurfaces(text: string, parts: Readonly<TokenizerParts> = PRODUCT_TOKENIZER): { tokens: string[]; surfaces: string[] } {
+  const sink = new Sink(parts, null, []);
   scan(text, sink);
   return { tokens: sink.tokens, surfaces: sink.surfaces! };
 }
@@ -187,11 +171,11 @@ export interface QueryTerms {
 
 /**
  * The distinct terms of a query, in first-occurrence order, each with its weight: 1 for a word,
- * 1/(n−1) for each bigram of an n-syllable run (with the 'per-word' option); a term seen twice
- * keeps its largest weight.
+ * 1/(n−1) for each bigram of an n-syllable run (the product's segment); a term seen twice keeps
+ * its largest weight.
  */
-export function queryTerms(text: string, opts: Readonly<TokenizerOptions> = TOKENIZER_DEFAULTS): QueryTerms {
-  const sink = new Sink(opts, [], []);
+export function queryTerms(text: string, parts: Readonly<TokenizerParts> = PRODUCT_TOKENIZER): QueryTerms {
+  const sink = new Sink(parts, [], []);
   scan(text, sink);
   const terms: string[] = [];
   const weights: number[] = [];
@@ -212,7 +196,6 @@ export function queryTerms(text: string, opts: Readonly<TokenizerOptions> = TOKE
 
 function scan(text: string, out: Sink): void {
   if (typeof text !== 'string' || text.length === 0) return;
-  const opts = out.opts;
   const s = text.normalize('NFKC');
   const n = s.length;
   // A run is a maximal stretch of one kind (spaced-script word or bigram-script text); marks
@@ -248,37 +231,37 @@ function scan(text: string, out: Sink): void {
     if (cls === MARK) {
       // A mark extends the current run; without one (an emoji's variation selector) it is dropped.
     } else if (cls === SEP) {
-      if (runStart >= 0) emitRun(s, runStart, i, runKind, out, opts);
+      if (runStart >= 0) emitRun(s, runStart, i, runKind, out);
       runStart = -1;
     } else if (runStart < 0) {
       runStart = i;
       runKind = cls;
     } else if (cls !== runKind) {
-      emitRun(s, runStart, i, runKind, out, opts);
+      emitRun(s, runStart, i, runKind, out);
       runStart = i;
       runKind = cls;
     }
     i += width;
   }
-  if (runStart >= 0) emitRun(s, runStart, n, runKind, out, opts);
+  if (runStart >= 0) emitRun(s, runStart, n, runKind, out);
 }
 
-function emitRun(s: string, start: number, end: number, kind: number, out: Sink, opts: Readonly<TokenizerOptions>): void {
+function emitRun(s: string, start: number, end: number, kind: number, out: Sink): void {
   if (kind === BIG) {
     out.lastWord = null;
-    pushBigrams(s.slice(start, end), out, opts);
+    out.parts.segment(s.slice(start, end), out.emit, out.weights !== null);
   } else {
     const word = s.slice(start, end);
     if (out.surfaces) out.lastWord = end === s.length && word.length <= MAX_WORD ? word.toLowerCase() : null;
-    pushWord(word, out, opts);
+    pushWord(word, out);
   }
 }
 
-function pushWord(word: string, out: Sink, opts: Readonly<TokenizerOptions>): void {
+function pushWord(word: string, out: Sink): void {
   const cache = out.words;
   let entry = cache.get(word);
   if (entry === undefined) {
-    entry = wordTerms(word, opts);
+    entry = wordTerms(word, out.parts);
     if (cache.size >= WORD_CACHE_LIMIT) cache.clear();
     cache.set(word, entry);
   }
@@ -287,51 +270,48 @@ function pushWord(word: string, out: Sink, opts: Readonly<TokenizerOptions>): vo
   for (let i = 0; i < terms.length; i++) out.push(terms[i], 1, surfaces[i]);
 }
 
-function wordTerms(word: string, opts: Readonly<TokenizerOptions>): WordEntry | null {
+function wordTerms(word: string, parts: Readonly<TokenizerParts>): WordEntry | null {
   const out: WordEntry = { terms: [], surfaces: [] };
   const lower = word.toLowerCase();
-  if (lower.length <= MAX_WORD) pushTerm(lower, out, opts);
+  if (lower.length <= MAX_WORD) pushTerm(lower, out, parts);
   // Parts only when there is something to split: "_" or an upper-case letter after the first.
-  if (opts.identifierParts && (word.indexOf('_') >= 0 || (lower !== word && UPPER_AFTER_FIRST.test(word)))) {
-    const parts = word.split(/_+|(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u);
+  if (parts.identifierParts && (word.indexOf('_') >= 0 || (lower !== word && UPPER_AFTER_FIRST.test(word)))) {
+    const pieces = word.split(/_+|(?<=[\p{Ll}\p{N}])(?=\p{Lu})|(?<=\p{Lu})(?=\p{Lu}\p{Ll})/u);
     let count = 0;
-    for (const p of parts) if (p) count++;
-    if (count >= 2) for (const p of parts) if (p.length > 1 && p.length <= MAX_WORD) pushTerm(p.toLowerCase(), out, opts);
+    for (const p of pieces) if (p) count++;
+    if (count >= 2) for (const p of pieces) if (p.length > 1 && p.length <= MAX_WORD) pushTerm(p.toLowerCase(), out, parts);
   }
   return out.terms.length === 0 ? null : out;
 }
 
-function pushTerm(surface: string, out: WordEntry, opts: Readonly<TokenizerOptions>): void {
-  if (opts.stopwords && STOPWORDS.has(surface)) return;
-  let t = surface;
-  if (opts.stem !== 'none' && t.length > 2 && ASCII_LOWER_WORD.test(t)) t = opts.stem === 'porter' ? porterStem(t) : sStem(t);
+function pushTerm(surface: string, out: WordEntry, parts: Readonly<TokenizerParts>): void {
+  const t = parts.processTerm(surface);
+  if (t === null || t === '') return;
   out.terms.push(t);
   out.surfaces.push(surface);
 }
 
+/** The product's word → term: English stopwords out, a-z words Porter-stemmed. */
+export function productTerm(word: string): string | null {
+  if (STOPWORDS.has(word)) return null;
+  return word.length > 2 && ASCII_LOWER_WORD.test(word) ? porterStem(word) : word;
+}
 
-// Particles (josa) that end a Korean noun phrase, longest first; used by the 'stem' variants.
+
+// Particles (josa) that end a Korean noun phrase, longest first.
 const JOSA = ['에서부터', '으로부터', '로부터', '에게서', '까지는', '에서는', '에서도', '으로는', '에게는', '이라는', '라는', '이라고', '라고', '에서', '에게', '한테', '으로', '까지', '부터', '처럼', '보다', '이나', '이랑', '하고', '과는', '와는', '은', '는', '이', '가', '을', '를', '에', '의', '로', '와', '과', '도', '만', '나', '랑', '께', '야'];
 
-function stripJosa(run: string, minStem = 1): string {
+/** The run without a trailing particle, if at least `minStem` characters remain. */
+export function stripJosa(run: string, minStem = 1): string {
   for (const j of JOSA) if (run.length >= j.length + minStem && run.endsWith(j)) return run.slice(0, -j.length);
   return run;
 }
 
-function pushBigrams(run: string, out: Sink, opts: Readonly<TokenizerOptions>): void {
-  if (opts.cjk === 'stem') {
-    if (run.length <= MAX_WORD) out.push(stripJosa(run));
-    return;
-  }
-  if (opts.cjk === 'stem1-bigram') run = stripJosa(run, 1);
-  else if (opts.cjk === 'stem-bigram' || opts.cjk === 'stem-bigram+short') {
-    const st = stripJosa(run, 2);
-    if (opts.cjk === 'stem-bigram+short' && st === run && run.length === 2) {
-      const one = stripJosa(run, 1);
-      if (one !== run) out.push(one, out.weights ? 0.5 : 1);
-    }
-    run = st;
-  }
+/**
+ * Overlapping character bigrams of a run (a single character stays a unigram), each with query
+ * weight 1/(n−1) when `shareWeight` (the run weighs one word), else 1.
+ */
+export function bigrams(run: string, emit: (term: string, weight: number) => void, shareWeight: boolean): void {
   // BMP-only runs (all of Hangul) have one code unit per character; others are split properly.
   let chars: string[] | null = null;
   for (let i = 0; i < run.length; i++) {
@@ -343,14 +323,21 @@ function pushBigrams(run: string, out: Sink, opts: Readonly<TokenizerOptions>): 
   }
   const n = chars ? chars.length : run.length;
   if (n === 1) {
-    out.push(run);
+    emit(run, 1);
     return;
   }
-  const w = out.weights && opts.bigramQueryWeight === 'per-word' ? 1 / (n - 1) : 1;
-  if (chars === null) for (let i = 0; i + 1 < n; i++) out.push(run.slice(i, i + 2), w);
-  else for (let i = 0; i + 1 < n; i++) out.push(chars[i] + chars[i + 1], w);
-  if (opts.cjk === 'bigram+unigram') for (const c of chars ?? run) out.push(c, w);
+  const w = shareWeight ? 1 / (n - 1) : 1;
+  if (chars === null) for (let i = 0; i + 1 < n; i++) emit(run.slice(i, i + 2), w);
+  else for (let i = 0; i + 1 < n; i++) emit(chars[i] + chars[i + 1], w);
 }
 
-/** The product's analyzer: the frozen choices above. */
-export const DEFAULT_ANALYZER: KeywordAnalyzer = Object.freeze(analyzerWith(TOKENIZER_DEFAULTS));
+/** The product's tokenizer: the choices measured at the top of this file. */
+export const PRODUCT_TOKENIZER: Readonly<TokenizerParts> = Object.freeze({
+  processTerm: productTerm,
+  identifierParts: true,
+  // Bigrams of the run after a particle that leaves ≥ 2 syllables; a query word weighs one word.
+  segment: (run: string, emit: (term: string, weight: number) => void, query: boolean) => bigrams(stripJosa(run, 2), emit, query),
+});
+
+/** The product's analyzer. */
+export const DEFAULT_ANALYZER: KeywordAnalyzer = Object.freeze(analyzerWith(PRODUCT_TOKENIZER));

@@ -2,8 +2,8 @@
 // Porter stemmer against the examples of Porter's paper.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { queryTerms, tokenize, tokenizeWith, tokenizeWithSurfaces, TOKENIZER_DEFAULTS } from '../../../src/engine/search/tokenize';
-import { porterStem, sStem } from '../../../src/engine/search/stem';
+import { bigrams, PRODUCT_TOKENIZER, queryTerms, stripJosa, tokenize, tokenizeWithSurfaces, type TokenizerParts } from '../../../src/engine/search/tokenize';
+import { porterStem } from '../../../src/engine/search/stem';
 
 test('English: lowercase, stopwords dropped, Porter stems', () => {
   assert.deepEqual(tokenize('The Running of the Studies'), ['run', 'studi']);
@@ -94,12 +94,17 @@ test('other scripts: CJK and Thai bigrams, RTL words, emoji and junk never crash
   for (const t of tokenize(junk)) assert.equal(typeof t, 'string');
 });
 
-test('options used by the tuning script', () => {
-  const plain = { ...TOKENIZER_DEFAULTS, stem: 'none' as const, stopwords: false, identifierParts: false };
-  assert.deepEqual(tokenizeWith('The searchIndex runs', plain), ['the', 'searchindex', 'runs']);
-  assert.deepEqual(tokenizeWith('기차가 옵니다', { ...TOKENIZER_DEFAULTS, cjk: 'bigram' }), ['기차', '차가', '옵니', '니다']);
-  assert.deepEqual(tokenizeWith('기차가', { ...TOKENIZER_DEFAULTS, cjk: 'stem' }), ['기차']);
-  assert.deepEqual(tokenizeWith('cats ponies', { ...TOKENIZER_DEFAULTS, stem: 's' }), ['cat', 'pony']);
+test('tokenizer parts a caller replaces (as the tuning script does)', () => {
+  const plain: TokenizerParts = { processTerm: (w) => w, identifierParts: false, segment: (run, emit, q) => bigrams(run, emit, q) };
+  assert.deepEqual(tokenize('The searchIndex runs', plain), ['the', 'searchindex', 'runs']);
+  assert.deepEqual(tokenize('기차가 옵니다', plain), ['기차', '차가', '옵니', '니다']);
+  const stemOnly: TokenizerParts = { ...PRODUCT_TOKENIZER, segment: (run, emit) => emit(stripJosa(run), 1) };
+  assert.deepEqual(tokenize('기차가', stemOnly), ['기차']);
+  const noStop: TokenizerParts = { ...PRODUCT_TOKENIZER, processTerm: (w) => (w === 'cats' ? 'cat' : w) };
+  assert.deepEqual(tokenize('the cats', noStop), ['the', 'cat']);
+  // The product's parts: stopwords out, Porter, identifier parts, particle-stripped bigrams.
+  assert.deepEqual(tokenize('The searchIndex runs 기차가'), ['searchindex', 'search', 'index', 'run', '기차']);
+  assert.deepEqual(queryTerms('컴퓨터를').weights, [0.5, 0.5]);
 });
 
 test('Porter stemmer: the examples of Porter (1980)', () => {
@@ -122,8 +127,4 @@ test('Porter stemmer: the examples of Porter (1980)', () => {
     generalizations: 'gener', oscillators: 'oscil',
   };
   for (const [w, s] of Object.entries(cases)) assert.equal(porterStem(w), s, w);
-  assert.equal(sStem('ponies'), 'pony');
-  assert.equal(sStem('glasses'), 'glasse');
-  assert.equal(sStem('status'), 'status');
-  assert.equal(sStem('class'), 'class');
 });
