@@ -35,6 +35,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { driveWebview } from './webviewDriver';
 
 export interface HostRunOptions {
   /** Folder of the extension under development (its package.json). */
@@ -292,6 +293,8 @@ class Session {
     if (dom) return (this.shots = this.shots.then(() => this.inspectDom(dom[1])));
     const post = /^@@post ([\w.-]+) ([\w.-]+)$/.exec(line.trim());
     if (post) return (this.shots = this.shots.then(() => this.postToWebview(post[1], post[2])));
+    const drive = /^@@drive ([\w.-]+) ([\w.-]+)$/.exec(line.trim());
+    if (drive && this.opts.screenshotsDir && this.page) return (this.shots = this.shots.then(() => driveWebview(this.page!, this.opts.screenshotsDir!, drive[1], drive[2])));
     const m = /^@@screenshot ([\w.-]+)$/.exec(line.trim());
     if (!m) return Promise.resolve();
     const name = m[1];

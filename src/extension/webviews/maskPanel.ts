@@ -137,7 +137,20 @@ export class MaskPanel implements vscode.Disposable {
   }
 
   /** Puts candidate `i` in place of the masked word; false when there is none or the note changed. */
-  async apply(i: number): Promise<boolean> {
+  /**
+   * Puts candidate i in place of the masked word. Calls run one after the other: a second choice
+   * made while the first edit was still being applied (a click, then Enter at once) saw the old
+   * word and version, and its edit was lost.
+   */
+  apply(i: number): Promise<boolean> {
+    const run = this.applying.then(() => this.applyNow(i));
+    this.applying = run.catch(() => false);
+    return run;
+  }
+
+  private applying: Promise<unknown> = Promise.resolve();
+
+  private async applyNow(i: number): Promise<boolean> {
     const c = this.lastCandidates[i];
     const t = this.target;
     if (!c || !t) return false;

@@ -116,6 +116,11 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
     });
   }
 
+  /** The query and hits the view shows now (tests check what a typed query brought). */
+  get shown(): { query: string; hits: readonly FolderHit[] } | null {
+    return this.last ? { query: this.last.query, hits: this.results } : null;
+  }
+
   /** Shows the view (and puts a query in it). */
   async reveal(query?: string): Promise<void> {
     await vscode.commands.executeCommand(`${SearchViewProvider.viewId}.focus`);
