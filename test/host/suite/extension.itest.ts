@@ -102,6 +102,21 @@ describe('Semantic Notes in the extension host', function () {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
+  describe('first run', () => {
+    it('the walkthrough opens on the first activation, once', async () => {
+      await until('the walkthrough opened', () => api.firstRun.walkthroughOpened, 20_000);
+      const text = await until('the walkthrough on screen', async () => {
+        const t = workbenchText(await inspectDom('walkthrough-dom'));
+        return /Get started with Semantic Notes/.test(t) && /Search by meaning or keywords/.test(t) ? t : undefined;
+      }, 20_000);
+      assert.match(text, /Your notes are being indexed/);
+      await screenshot('walkthrough');
+      // Shown once per machine: the next activation (here: asking again) opens nothing.
+      assert.equal(await api.firstRun.openWalkthroughOnce(), false);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+  });
+
   describe('indexing', () => {
     it('indexes every note of the folder, in workspace storage, with the embedding model', async () => {
       const [s] = await api.index.status();
@@ -722,6 +737,10 @@ describe('Semantic Notes in the extension host', function () {
       await until('indexing progress in the status bar', () => /^\$\(sync~spin\) Indexing \d+% \([\d,]+\/[\d,]+\)$/.test(api.statusBar.text), 60_000);
       // The notification gives a percentage too, not only "1/5,016".
       await until('a percentage in the notification', async () => /Rebuilding the index of [^\n]*: \d+% — [\d,]+ of [\d,]+ notes/.test(workbenchText(await inspectDom('indexing-dom'))), 30_000);
+      // With no note open, Related Notes says the notes are being indexed (a welcome view).
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('semanticNotes.relatedView.focus');
+      await until('the indexing welcome in Related Notes', async () => /Indexing your notes/.test(workbenchText(await inspectDom('indexing-welcome-dom'))), 30_000);
       await screenshot('indexing-progress');
       // Cancel in the notification: the UI stops waiting at once; the notes indexed so far stay searchable.
       await vscode.commands.executeCommand('notification.acceptPrimaryAction');
