@@ -2,8 +2,19 @@
 // with textContent; cell colours go through the CSSOM (element.style), which the CSP allows.
 // @ts-check
 (function () {
-  // @ts-ignore acquireVsCodeApi is provided by the webview host
-  const vscode = acquireVsCodeApi();
+  /** @typedef {import('../src/extension/webviews/messages').ToMatrixPage} ToPage */
+  /** @typedef {import('../src/extension/webviews/messages').FromMatrixPage} FromPage */
+  /** @typedef {Extract<FromPage, { type: 'compute' }>} FromCompute */
+  /** The webview host's API; every message posted must be one the extension accepts. */
+  const api = acquireVsCodeApi();
+  const vscode = {
+    /** @param {FromPage} m */
+    postMessage(m) { api.postMessage(m); },
+    /** @returns {any} */
+    getState() { return api.getState(); },
+    /** @param {unknown} s */
+    setState(s) { api.setState(s); },
+  };
   const S = JSON.parse(document.body.dataset.strings || '{}');
   /** @param {string} tag @param {string} [cls] @param {string} [text] */
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
@@ -30,13 +41,14 @@
 
   const lines = () => area.value.split('\n').map((s) => s.trim()).filter(Boolean).slice(0, 64).map((s) => s.slice(0, 2000));
   const save = () => vscode.setState({ text: area.value, pooling: pooling.value, metric: metric.value });
-  const compute = () => { save(); const texts = lines(); if (texts.length) vscode.postMessage({ type: 'compute', texts, pooling: pooling.value, metric: metric.value }); };
+  const compute = () => { save(); const texts = lines(); if (texts.length) vscode.postMessage({ type: 'compute', texts, pooling: /** @type {FromCompute['pooling']} */ (pooling.value), metric: /** @type {FromCompute['metric']} */ (metric.value) }); };
   button.addEventListener('click', compute);
   pooling.addEventListener('change', compute);
   metric.addEventListener('change', compute);
   area.addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compute(); });
 
   window.addEventListener('message', (ev) => {
+    /** @type {ToPage} */
     const m = ev.data;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'setTexts' && Array.isArray(m.texts)) { area.value = m.texts.map(String).join('\n'); save(); return; }
@@ -77,7 +89,7 @@
     table.append(tbody);
     out.replaceChildren(table);
     const injected = out.querySelectorAll('script, img, iframe, object, embed, a, style, link, svg, form, input, textarea').length;
-    const detail = JSON.stringify({ pooling: pooling.value, info: info.textContent, caption: table.caption ? table.caption.textContent : null, colHeaders: table.querySelectorAll('th[scope=col]').length, rowHeaders: table.querySelectorAll('th[scope=row]').length, cellBackground: getComputedStyle(/** @type {Element} */ (table.querySelector('td'))).backgroundColor });
+    const detail = JSON.stringify({ pooling: pooling.value, info: info.textContent, caption: /** @type {HTMLTableElement} */ (table).caption?.textContent ?? null, colHeaders: table.querySelectorAll('th[scope=col]').length, rowHeaders: table.querySelectorAll('th[scope=row]').length, cellBackground: getComputedStyle(/** @type {Element} */ (table.querySelector('td'))).backgroundColor });
     vscode.postMessage({ type: 'rendered', injected, text: (out.textContent || '').slice(0, 20000), detail });
   });
   vscode.postMessage({ type: 'ready' });

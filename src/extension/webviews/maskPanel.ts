@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ErrorCodes, Requests, type MaskCandidate } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
+import type { ShownCandidate, ToMaskPage } from './messages';
 import { isIndex, isMessage, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
 const MASK = '[MASK]';
@@ -21,12 +22,7 @@ const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?/u;
 export type DownloadFillMask = () => Promise<boolean>;
 
 /** A candidate as the page shows it: the user's sentence with the word in place of the mask. */
-export interface ShownCandidate {
-  token: string;
-  score: number;
-  before: string;
-  after: string;
-}
+export type { ShownCandidate };
 
 interface Target {
   uri: vscode.Uri;
@@ -38,7 +34,7 @@ interface Target {
 export class MaskPanel implements vscode.Disposable {
   static current: MaskPanel | undefined;
   private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PageChannel;
+  private readonly channel: PageChannel<ToMaskPage>;
   private cts: vscode.CancellationTokenSource | undefined;
   /** Where the masked word came from, so a chosen candidate can replace it. */
   private target: Target | null = null;
@@ -58,7 +54,7 @@ export class MaskPanel implements vscode.Disposable {
   private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly download: DownloadFillMask) {
     this.panel = vscode.window.createWebviewPanel('semanticNotes.mask', vscode.l10n.t('Masked Word Helper'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.channel = new PageChannel(this.panel.webview, (m) => this.onMessage(m));
+    this.channel = new PageChannel<ToMaskPage>(this.panel.webview, (m) => this.onMessage(m));
     this.html = this.panel.webview.html = pageHtml(this.panel.webview, extensionUri, 'mask.js', vscode.l10n.t('Masked Word Helper'), {
       placeholder: vscode.l10n.t('A sentence with [MASK] where the missing word goes'),
       predict: vscode.l10n.t('Suggest'),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Requests, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
+import type { ToMatrixPage } from './messages';
 import { isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
 export const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'max'];
@@ -18,7 +19,7 @@ type ComputeMsg = { type: 'compute'; texts: string[]; pooling: Pooling | ''; met
 export class MatrixPanel implements vscode.Disposable {
   static current: MatrixPanel | undefined;
   private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PageChannel;
+  private readonly channel: PageChannel<ToMatrixPage>;
   private cts: vscode.CancellationTokenSource | undefined;
   lastResult: SimilarityResult | null = null;
   readonly html: string;
@@ -32,7 +33,7 @@ export class MatrixPanel implements vscode.Disposable {
   private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient) {
     this.panel = vscode.window.createWebviewPanel('semanticNotes.matrix', vscode.l10n.t('Similarity Matrix'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.channel = new PageChannel(this.panel.webview, (m) => this.onMessage(m));
+    this.channel = new PageChannel<ToMatrixPage>(this.panel.webview, (m) => this.onMessage(m));
     this.html = this.panel.webview.html = pageHtml(this.panel.webview, extensionUri, 'matrix.js', vscode.l10n.t('Similarity Matrix'), {
       placeholder: vscode.l10n.t('One sentence per line'),
       compute: vscode.l10n.t('Compute'),
