@@ -497,6 +497,10 @@ describe('Semantic Notes in the extension host', function () {
       } finally {
         await setSetting('pooling', undefined);
         await until('mean pooling again', async () => (await vscode.commands.executeCommand<CompareResult>('semanticNotes.compareSentences', pair[0], pair[1])).pooling === 'mean', 60_000);
+        // The pooling change re-indexes twice; the next tests need the service settled (a fill-mask
+        // request made during it timed out).
+        await until('the index settled', async () => !api.index.busy && (await api.index.status()).every((f) => !f.indexing), 60_000);
+        await sleep(2000);
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
     });
@@ -536,6 +540,8 @@ describe('Semantic Notes in the extension host', function () {
       assert.equal(await vscode.commands.executeCommand('semanticNotes.applyMaskCandidate', 0), true);
       assert.equal(editor.document.lineAt(0).text, `The capital of France is ${fromEditor[0].token}.`);
 
+      // Back in the note, as a user clicks into it (after the pooling test the panel kept the focus).
+      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
       editor.selection = new vscode.Selection(1, 1, 1, 1); // inside the Korean word "부산은"
       const korean = await vscode.commands.executeCommand<MaskCandidate[]>('semanticNotes.maskedWord');
       assert.equal(korean.length, 5);
