@@ -42,7 +42,7 @@ export interface HostRunOptions {
   extensionDevelopmentPath?: string;
   /** Compiled JS module exporting run(): Promise<void> (e.g. out/test/host/suite/index.js). */
   extensionTestsPath?: string;
-  /** Folder opened in the workbench. */
+  /** Folder opened in the workbench, or a .code-workspace file (a multi-root workspace). */
   workspaceFolder: string;
   /** Where "@@screenshot <name>" requests are saved as <name>.png. */
   screenshotsDir?: string;
@@ -248,7 +248,9 @@ class Session {
     const payload: [string, string][] = [['skipWelcome', 'true']];
     if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${host}${path.resolve(opts.extensionDevelopmentPath)}`]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${path.resolve(opts.extensionTestsPath)}`]);
-    const url = `http://${host}/?folder=${encodeURIComponent(path.resolve(opts.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+    const open = opts.workspaceFolder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    const url = `http://${host}/?${open}=${encodeURIComponent(path.resolve(opts.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url, { timeout: 60_000 });
     this.note(`workbench loaded (${this.elapsed()})`);
   }
