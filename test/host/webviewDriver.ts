@@ -16,6 +16,8 @@ export type DriveStep =
   | { op: 'select'; selector: string; value: string; nth?: number }
   | { op: 'check' | 'uncheck'; selector: string }
   | { op: 'waitFor'; selector: string; nth?: number }
+  /** A pause, as between a person's actions (lets the page settle after a message). */
+  | { op: 'wait'; ms: number }
   /** Reads the page: writes the focused element's description and the selector's texts into the answer. */
   | { op: 'read'; selector: string };
 
@@ -72,6 +74,9 @@ export async function driveWebview(page: Page, dir: string, name: string, script
           break;
         case 'waitFor':
           await at(step.selector, step.nth).waitFor({ timeout: 10_000 });
+          break;
+        case 'wait':
+          await new Promise((r) => setTimeout(r, Math.min(step.ms, 5_000)));
           break;
         case 'read':
           answer.reads.push(

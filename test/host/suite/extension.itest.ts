@@ -541,13 +541,14 @@ describe('Semantic Notes in the extension host', function () {
       assert.equal(editor.document.lineAt(0).text, `The capital of France is ${fromEditor[0].token}.`);
 
       // Back in the note, as a user clicks into it (after the pooling test the panel kept the focus).
-      await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn });
-      editor.selection = new vscode.Selection(1, 1, 1, 1); // inside the Korean word "부산은"
+      const note = await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+      note.selection = new vscode.Selection(1, 1, 1, 1); // inside the Korean word "부산은"
       const korean = await vscode.commands.executeCommand<MaskCandidate[]>('semanticNotes.maskedWord');
       assert.equal(korean.length, 5);
       assert.equal(await vscode.commands.executeCommand('semanticNotes.applyMaskCandidate', 2), true);
-      assert.equal(editor.document.lineAt(1).text, `${korean[2].token} 큰 도시다.`);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      assert.equal(note.document.lineAt(1).text, `${korean[2].token} 큰 도시다.`);
+      // Saved, not reverted: revert acts on the active editor, which may be the panel.
+      await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.save();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       fs.rmSync(file, { force: true });
     });
@@ -619,13 +620,14 @@ describe('Semantic Notes in the extension host', function () {
         await until(`the candidate chosen with the keyboard (${cands[1].token})`, () => editor.document.lineAt(0).text === `The capital of France is ${cands[1].token}.` || console.log(editor.document.lineAt(0).text), 20_000);
         // Typing a sentence with a whole [MASK] in the panel suggests for it.
         const rendered = api.maskPanel!.nextRender();
-        await driveWebview('drive-mask-type', 'mask.js', [{ op: 'click', selector: 'input' }, { op: 'press', key: 'Control+A' }, { op: 'type', text: 'I drink [MASK] every morning.' }, { op: 'press', key: 'Enter' }]);
+        await driveWebview('drive-mask-type', 'mask.js', [{ op: 'wait', ms: 500 }, { op: 'click', selector: 'input' }, { op: 'press', key: 'Control+A' }, { op: 'press', key: 'Backspace' }, { op: 'wait', ms: 300 }, { op: 'type', text: 'I drink [MASK] every morning.' }, { op: 'press', key: 'Enter' }]);
         const detail = JSON.parse((await rendered).detail!) as { input: string; candidates: { sentence: string }[] };
         assert.equal(detail.input, 'I drink [MASK] every morning.', 'the input keeps what was typed');
         assert.ok(detail.candidates.length > 0 && detail.candidates.every((c) => /^I drink \S+ every morning\.$/.test(c.sentence)), JSON.stringify(detail.candidates));
         await screenshot('masked-word-driven');
       } finally {
-        await vscode.commands.executeCommand('workbench.action.files.revert');
+        // Saved, not reverted: revert acts on the active editor, which may be the panel.
+      await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.save();
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
         fs.rmSync(file, { force: true });
       }
@@ -690,7 +692,7 @@ describe('Semantic Notes in the extension host', function () {
 
       fs.rmSync(path.join(root(), 'animals'), { recursive: true });
       await until('the deletion', async () => (await search('okapicorn', 'keyword')).length === 0);
-      await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes`);
+      await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes` || void console.log(`[count] ${api.statusBar.text}`), 10_000);
     });
 
     it('files under .gitignore or files.exclude stay out when they change (the service filters applyChanges)', async () => {
