@@ -36,7 +36,7 @@
   const downloadRow = el('div', 'row'); downloadRow.append(download, downloadNote);
   missing.append(el('div', 'missing-title', S.missingTitle), el('div', '', S.missingWhy), missingDetail, downloadRow);
   const hint = el('div', 'muted'); hint.hidden = true;
-  const list = el('div', 'cands'); list.setAttribute('role', 'listbox');
+  const list = el('div', 'cands'); list.setAttribute('role', 'listbox'); list.setAttribute('aria-label', S.candidates);
   document.body.append(row, error, missing, hint, list);
 
   /** The text whose answer the page waits for: answers for any other text are stale. */

@@ -60,6 +60,7 @@ export class MaskPanel implements vscode.Disposable {
       predict: vscode.l10n.t('Suggest'),
       needMask: vscode.l10n.t('Put [MASK] where the missing word goes.'),
       missingTitle: vscode.l10n.t('No masked language model yet'),
+      candidates: vscode.l10n.t('Words that fit the mask: Enter or a click puts one in the note'),
       missingWhy: vscode.l10n.t('Suggesting words needs a masked language model: {0} for English, {1} for Korean (about 110–170 MB, downloaded once into your user cache). Search and related notes do not need it.', 'Xenova/bert-base-uncased', 'Xenova/bert-base-multilingual-cased'),
       download: vscode.l10n.t('Download'),
       downloading: vscode.l10n.t('Downloading…'),
