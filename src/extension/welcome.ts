@@ -10,6 +10,7 @@ const SHOWN_KEY = 'semanticNotes.walkthroughShown';
 
 export class FirstRun implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
+  private last: { busy: boolean | null; noModel: boolean | null } = { busy: null, noModel: null };
   /** Whether this activation opened the walkthrough (tests read it). */
   walkthroughOpened = false;
 
@@ -35,9 +36,13 @@ export class FirstRun implements vscode.Disposable {
   private updateContext(): void {
     const e = this.models.embedding;
     const noModel = e !== null && e.state !== 'ready' && e.state !== 'loading';
-    void vscode.commands.executeCommand('setContext', 'semanticNotes.indexing', this.index.busy);
+    const busy = this.index.busy;
+    // Activity events come with every progress step while indexing: only changes go to the workbench.
+    if (busy === this.last.busy && noModel === this.last.noModel) return;
+    this.last = { busy, noModel };
+    void vscode.commands.executeCommand('setContext', 'semanticNotes.indexing', busy);
     void vscode.commands.executeCommand('setContext', 'semanticNotes.noModel', noModel);
-    this.onWelcome(this.index.busy || noModel);
+    this.onWelcome(busy || noModel);
   }
 
   dispose(): void {
