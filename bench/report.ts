@@ -1,4 +1,4 @@
-// Turns bench/results/*.json into the README's Performance section and a latency chart (SVG).
+// Turns bench/results/*.json into CONTRIBUTING.md's Performance section and a latency chart (SVG).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -108,7 +108,8 @@ export function writeReport(): void {
     lines.push('');
   }
   lines.push('<!-- bench:end -->');
-  const readme = path.join(repoRoot, 'README.md');
+  // The developer's page: README.md is the Marketplace's product page (no benchmark rows there).
+  const readme = path.join(repoRoot, 'CONTRIBUTING.md');
   const text = fs.readFileSync(readme, 'utf8');
   const block = lines.join('\n');
   const re = /<!-- bench:start[\s\S]*?<!-- bench:end -->/;

@@ -5,8 +5,18 @@
 // from the model or the note is textContent.
 // @ts-check
 (function () {
-  // @ts-ignore acquireVsCodeApi is provided by the webview host
-  const vscode = acquireVsCodeApi();
+  /** @typedef {import('../src/extension/webviews/messages').ToMaskPage} ToPage */
+  /** @typedef {import('../src/extension/webviews/messages').FromMaskPage} FromPage */
+  /** The webview host's API; every message posted must be one the extension accepts. */
+  const api = acquireVsCodeApi();
+  const vscode = {
+    /** @param {FromPage} m */
+    postMessage(m) { api.postMessage(m); },
+    /** @returns {any} */
+    getState() { return api.getState(); },
+    /** @param {unknown} s */
+    setState(s) { api.setState(s); },
+  };
   const S = JSON.parse(document.body.dataset.strings || '{}');
   /** @param {string} tag @param {string} [cls] @param {string} [text] */
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
@@ -26,7 +36,7 @@
   const downloadRow = el('div', 'row'); downloadRow.append(download, downloadNote);
   missing.append(el('div', 'missing-title', S.missingTitle), el('div', '', S.missingWhy), missingDetail, downloadRow);
   const hint = el('div', 'muted'); hint.hidden = true;
-  const list = el('div', 'cands'); list.setAttribute('role', 'listbox');
+  const list = el('div', 'cands'); list.setAttribute('role', 'listbox'); list.setAttribute('aria-label', S.candidates);
   document.body.append(row, error, missing, hint, list);
 
   /** The text whose answer the page waits for: answers for any other text are stale. */
@@ -85,6 +95,7 @@
   };
 
   window.addEventListener('message', (ev) => {
+    /** @type {ToPage} */
     const m = ev.data;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'setText') { clearTimeout(timer); input.value = String(m.text); expected = input.value; vscode.setState({ text: input.value }); return; }

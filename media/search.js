@@ -2,8 +2,18 @@
 // as HTML, so markup inside a note shows as the characters it is.
 // @ts-check
 (function () {
-  // @ts-ignore acquireVsCodeApi is provided by the webview host
-  const vscode = acquireVsCodeApi();
+  /** @typedef {import('../src/extension/webviews/messages').ToSearchPage} ToPage */
+  /** @typedef {import('../src/extension/webviews/messages').FromSearchPage} FromPage */
+  /** The webview host's API; every message posted must be one the extension accepts. */
+  const api = acquireVsCodeApi();
+  const vscode = {
+    /** @param {FromPage} m */
+    postMessage(m) { api.postMessage(m); },
+    /** @returns {any} */
+    getState() { return api.getState(); },
+    /** @param {unknown} s */
+    setState(s) { api.setState(s); },
+  };
   const S = JSON.parse(document.body.dataset.strings || '{}');
   /** @param {string} tag @param {string} [cls] @param {string} [text] */
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
@@ -28,7 +38,7 @@
   const save = () => vscode.setState({ query: input.value, mode: mode.value, rerank: rerankBox.checked });
   const send = (delay = 200) => {
     clearTimeout(timer); save();
-    timer = setTimeout(() => vscode.postMessage({ type: 'search', query: input.value.slice(0, 2000), mode: mode.value, rerank: rerankBox.checked }), delay);
+    timer = setTimeout(() => vscode.postMessage({ type: 'search', query: input.value.slice(0, 2000), mode: /** @type {Extract<FromPage, { type: 'search' }>['mode']} */ (mode.value), rerank: rerankBox.checked }), delay);
   };
   input.addEventListener('input', () => send());
   mode.addEventListener('change', () => send(0));
@@ -104,6 +114,7 @@
   }
 
   window.addEventListener('message', (ev) => {
+    /** @type {ToPage} */
     const m = ev.data;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'setQuery' && typeof m.query === 'string') { input.value = m.query; input.focus(); send(0); return; }

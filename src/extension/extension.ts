@@ -18,6 +18,7 @@ import { Results } from './results';
 import { ServiceClient } from './serviceClient';
 import { IndexStatusBar } from './statusBar';
 import { MaskPanel } from './webviews/maskPanel';
+import { FirstRun } from './welcome';
 import { MatrixPanel } from './webviews/matrixPanel';
 import { SearchViewProvider } from './webviews/searchView';
 import { WorkspaceIndex } from './workspaceIndex';
@@ -34,6 +35,8 @@ export interface SemanticNotesApi {
   searchView: SearchViewProvider;
   hover: RelatedHoverProvider;
   coverage: CoverageReport;
+  /** The walkthrough opened on first activation, and the welcome views' context keys. */
+  firstRun: FirstRun;
   /** The Search Notes quick pick last opened (until it closes). */
   readonly searchPick: SearchPickState | undefined;
   readonly matrixPanel: MatrixPanel | undefined;
@@ -68,9 +71,10 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
   const coverage = new CoverageReport(index);
   const modelCommands = new ModelCommands(ctx, service, index, models, log);
   const tools = new ToolCommands(ctx.extensionUri, service, queries, () => modelCommands.download(['fill-mask']));
+  const firstRun = new FirstRun(ctx, index, models, (shown) => related.setWelcome(shown));
   let searchPick: SearchPickState | undefined;
 
-  ctx.subscriptions.push(log, service, models, index, watcher, statusBar, related, searchView, hover, coverage);
+  ctx.subscriptions.push(log, service, models, index, watcher, statusBar, related, searchView, hover, coverage, firstRun);
   ctx.subscriptions.push(
     vscode.window.registerWebviewViewProvider(SearchViewProvider.viewId, searchView, { webviewOptions: { retainContextWhenHidden: true } }),
     vscode.languages.registerHoverProvider([{ language: 'markdown', scheme: 'file' }], hover),
@@ -118,6 +122,9 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
     }),
   );
 
+  // The walkthrough, once per machine, when the editor has settled.
+  setTimeout(() => void firstRun.openWalkthroughOnce(), 0);
+
   // The service starts after activation has returned; the first-use prompt follows the first index
   // (and any later switch to a model that is not there).
   setTimeout(() => {
@@ -143,6 +150,7 @@ export function activate(ctx: vscode.ExtensionContext): SemanticNotesApi {
     searchView,
     hover,
     coverage,
+    firstRun,
     get searchPick() {
       return searchPick;
     },

@@ -26,10 +26,12 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly view: vscode.TreeView<FolderHit>;
   private readonly disposables: vscode.Disposable[] = [];
+  /** A welcome view (no folder, indexing, no model) explains the empty list: a message would hide it. */
+  private welcome = !vscode.workspace.workspaceFolders?.length;
 
   constructor(private readonly queries: Queries, index: WorkspaceIndex) {
     this.view = vscode.window.createTreeView(RelatedNotesView.viewId, { treeDataProvider: this });
-    this.view.message = vscode.l10n.t('Open a markdown note to see related passages from your other notes.');
+    this.view.message = this.emptyMessage(vscode.l10n.t('Open a markdown note to see related passages from your other notes.'));
     this.disposables.push(
       this.view,
       this.emitter,
@@ -98,7 +100,7 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
       this.relevance = new Map(items.map((h, i) => [h, relevance[i]]));
       const name = vscode.workspace.asRelativePath(doc.uri, false);
       this.view.description = anchor === undefined ? name : `${name}:${line + 1}`;
-      this.view.message = this.items.length ? undefined : vscode.l10n.t('No passage stands out as related to this one.');
+      this.view.message = this.items.length ? undefined : this.emptyMessage(vscode.l10n.t('No passage stands out as related to this one.'));
       this.emitter.fire();
     } catch (err) {
       if (!(err instanceof vscode.CancellationError)) this.lastKey = '';
@@ -110,11 +112,25 @@ export class RelatedNotesView implements vscode.TreeDataProvider<FolderHit>, vsc
     this.cts?.cancel();
     this.lastKey = '';
     this.view.description = undefined;
-    this.view.message = vscode.l10n.t('Open a markdown note to see related passages from your other notes.');
+    this.view.message = this.emptyMessage(vscode.l10n.t('Open a markdown note to see related passages from your other notes.'));
     if (!this.items.length) return;
     this.items = [];
     this.relevance.clear();
     this.emitter.fire();
+  }
+
+  /** Shows or hides the welcome views' place: while one applies, an empty list has no message of its own. */
+  setWelcome(shown: boolean): void {
+    shown ||= !vscode.workspace.workspaceFolders?.length;
+    if (shown === this.welcome) return;
+    this.welcome = shown;
+    if (!this.items.length) {
+      this.view.message = this.emptyMessage(this.lastKey ? vscode.l10n.t('No passage stands out as related to this one.') : vscode.l10n.t('Open a markdown note to see related passages from your other notes.'));
+    }
+  }
+
+  private emptyMessage(text: string): string | undefined {
+    return this.welcome ? undefined : text;
   }
 
   private schedule(): void {

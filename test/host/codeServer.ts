@@ -35,13 +35,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { driveWebview } from './webviewDriver';
 
 export interface HostRunOptions {
   /** Folder of the extension under development (its package.json). */
   extensionDevelopmentPath?: string;
   /** Compiled JS module exporting run(): Promise<void> (e.g. out/test/host/suite/index.js). */
   extensionTestsPath?: string;
-  /** Folder opened in the workbench. */
+  /** Folder opened in the workbench, or a .code-workspace file (a multi-root workspace). */
   workspaceFolder: string;
   /** Where "@@screenshot <name>" requests are saved as <name>.png. */
   screenshotsDir?: string;
@@ -253,7 +254,9 @@ class Session {
     const payload: [string, string][] = [['skipWelcome', 'true']];
     if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', `vscode-remote://${host}${path.resolve(opts.extensionDevelopmentPath)}`]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', `vscode-remote://${host}${path.resolve(opts.extensionTestsPath)}`]);
-    const url = `http://${host}/?folder=${encodeURIComponent(path.resolve(opts.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    // A .code-workspace file opens as a (multi-root) workspace, anything else as a folder.
+    const open = opts.workspaceFolder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    const url = `http://${host}/?${open}=${encodeURIComponent(path.resolve(opts.workspaceFolder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     await page.goto(url, { timeout: 60_000 });
     this.note(`workbench loaded (${this.elapsed()})`);
   }
@@ -298,6 +301,8 @@ class Session {
     if (dom) return (this.shots = this.shots.then(() => this.inspectDom(dom[1])));
     const post = /^@@post ([\w.-]+) ([\w.-]+)$/.exec(line.trim());
     if (post) return (this.shots = this.shots.then(() => this.postToWebview(post[1], post[2])));
+    const drive = /^@@drive ([\w.-]+) ([\w.-]+)$/.exec(line.trim());
+    if (drive && this.opts.screenshotsDir && this.page) return (this.shots = this.shots.then(() => driveWebview(this.page!, this.opts.screenshotsDir!, drive[1], drive[2])));
     const m = /^@@screenshot ([\w.-]+)$/.exec(line.trim());
     if (!m) return Promise.resolve();
     const name = m[1];

@@ -23,7 +23,7 @@ test('extension integration suite passes in the real extension host', { timeout:
     settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
   });
   assert.equal(exitCode, 0, `extension tests failed:\n${logs.slice(-40).join('\n')}`);
-  const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'indexing-progress', 'model-missing-prompt', 'model-upgrading', 'service-restarted'];
+  const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'indexing-progress', 'model-missing-prompt', 'model-upgrading', 'service-restarted', 'walkthrough', 'search-view-keyboard', 'similarity-matrix-driven', 'masked-word-driven'];
   for (const name of views) {
     const file = path.join(shots, `${name}.png`);
     assert.ok(fs.existsSync(file), `screenshot ${name}`);

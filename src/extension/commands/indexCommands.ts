@@ -7,22 +7,25 @@ import type { WorkspaceIndex } from '../workspaceIndex';
 const REPORT_SCHEME = 'semantic-notes-report';
 const COVERAGE_URI = vscode.Uri.from({ scheme: REPORT_SCHEME, path: '/coverage.md' });
 
-/** Serves the coverage report as a virtual document, rebuilt whenever it is opened or refreshed. */
-export class CoverageReport implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
+/**
+ * Serves the coverage report as a read-only file of its own scheme, rebuilt whenever it is opened.
+ * A file system provider (not a text document content provider): the markdown preview reads its
+ * source through the file service, which had no provider for the scheme, so the preview stayed
+ * blank and the workbench logged a CodeExpectedError.
+ */
+export class CoverageReport implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.emitter.event;
   private text = '';
+  private mtime = Date.now();
 
   constructor(private readonly index: WorkspaceIndex) {}
-
-  provideTextDocumentContent(): string {
-    return this.text;
-  }
 
   /** Builds the report now and shows it in the markdown preview; returns its markdown. */
   async show(): Promise<string> {
     this.text = await this.build();
-    this.emitter.fire(COVERAGE_URI);
+    this.mtime = Date.now();
+    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri: COVERAGE_URI }]);
     try {
       await vscode.commands.executeCommand('markdown.showPreview', COVERAGE_URI);
     } catch {
@@ -30,6 +33,40 @@ export class CoverageReport implements vscode.TextDocumentContentProvider, vscod
       await vscode.window.showTextDocument(COVERAGE_URI, { preview: true });
     }
     return this.text;
+  }
+
+  stat(uri: vscode.Uri): vscode.FileStat {
+    if (uri.path !== COVERAGE_URI.path) throw vscode.FileSystemError.FileNotFound(uri);
+    return { type: vscode.FileType.File, ctime: this.mtime, mtime: this.mtime, size: Buffer.byteLength(this.text), permissions: vscode.FilePermission.Readonly };
+  }
+
+  readFile(uri: vscode.Uri): Uint8Array {
+    if (uri.path !== COVERAGE_URI.path) throw vscode.FileSystemError.FileNotFound(uri);
+    return Buffer.from(this.text, 'utf8');
+  }
+
+  readDirectory(): [string, vscode.FileType][] {
+    return [['coverage.md', vscode.FileType.File]];
+  }
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+
+  createDirectory(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  writeFile(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  delete(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  rename(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
   }
 
   private async build(): Promise<string> {
@@ -105,7 +142,7 @@ export async function showStatus(index: WorkspaceIndex, log: vscode.LogOutputCha
 }
 
 export function registerReportProvider(report: CoverageReport): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, report);
+  return vscode.workspace.registerFileSystemProvider(REPORT_SCHEME, report, { isReadonly: true, isCaseSensitive: true });
 }
 
 /** Markdown specials escaped, so file names and details show as text (also inside table cells). */

@@ -90,7 +90,8 @@ export class ToolCommands {
     const lines = given ?? sentencesFrom(vscode.window.activeTextEditor);
     const panel = MatrixPanel.show(this.extensionUri, this.service);
     if (!lines?.length) return undefined;
-    const p = POOLINGS.includes(pooling as Pooling) ? (pooling as Pooling) : 'mean';
+    // No pooling given: the model's own, as Compare Sentences uses (they must agree on a pair).
+    const p = POOLINGS.includes(pooling as Pooling) ? (pooling as Pooling) : undefined;
     const m = METRICS.includes(metric as Metric) ? (metric as Metric) : 'cosine';
     try {
       return await panel.compute(lines, p, m);

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import { isMessage, isRenderReport, type RenderReport } from './html';
 
-export class PageChannel implements vscode.Disposable {
+/** ToPage: the messages this page accepts (messages.ts), so the extension cannot send it another shape. */
+export class PageChannel<ToPage = unknown> implements vscode.Disposable {
   private ready = false;
   private queue: unknown[] = [];
   private waiters: ((r: RenderReport) => void)[] = [];
@@ -27,7 +28,7 @@ export class PageChannel implements vscode.Disposable {
     });
   }
 
-  async post(m: unknown): Promise<void> {
+  async post(m: ToPage): Promise<void> {
     if (this.ready) await this.webview.postMessage(m);
     else this.queue.push(m);
   }

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ErrorCodes, Requests, type MaskCandidate } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
+import type { ShownCandidate, ToMaskPage } from './messages';
 import { isIndex, isMessage, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
 const MASK = '[MASK]';
@@ -21,12 +22,7 @@ const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?/u;
 export type DownloadFillMask = () => Promise<boolean>;
 
 /** A candidate as the page shows it: the user's sentence with the word in place of the mask. */
-export interface ShownCandidate {
-  token: string;
-  score: number;
-  before: string;
-  after: string;
-}
+export type { ShownCandidate };
 
 interface Target {
   uri: vscode.Uri;
@@ -38,7 +34,7 @@ interface Target {
 export class MaskPanel implements vscode.Disposable {
   static current: MaskPanel | undefined;
   private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PageChannel;
+  private readonly channel: PageChannel<ToMaskPage>;
   private cts: vscode.CancellationTokenSource | undefined;
   /** Where the masked word came from, so a chosen candidate can replace it. */
   private target: Target | null = null;
@@ -58,12 +54,13 @@ export class MaskPanel implements vscode.Disposable {
   private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient, private readonly download: DownloadFillMask) {
     this.panel = vscode.window.createWebviewPanel('semanticNotes.mask', vscode.l10n.t('Masked Word Helper'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.channel = new PageChannel(this.panel.webview, (m) => this.onMessage(m));
+    this.channel = new PageChannel<ToMaskPage>(this.panel.webview, (m) => this.onMessage(m));
     this.html = this.panel.webview.html = pageHtml(this.panel.webview, extensionUri, 'mask.js', vscode.l10n.t('Masked Word Helper'), {
       placeholder: vscode.l10n.t('A sentence with [MASK] where the missing word goes'),
       predict: vscode.l10n.t('Suggest'),
       needMask: vscode.l10n.t('Put [MASK] where the missing word goes.'),
       missingTitle: vscode.l10n.t('No masked language model yet'),
+      candidates: vscode.l10n.t('Words that fit the mask: Enter or a click puts one in the note'),
       missingWhy: vscode.l10n.t('Suggesting words needs a masked language model: {0} for English, {1} for Korean (about 110–170 MB, downloaded once into your user cache). Search and related notes do not need it.', 'Xenova/bert-base-uncased', 'Xenova/bert-base-multilingual-cased'),
       download: vscode.l10n.t('Download'),
       downloading: vscode.l10n.t('Downloading…'),
@@ -137,7 +134,20 @@ export class MaskPanel implements vscode.Disposable {
   }
 
   /** Puts candidate `i` in place of the masked word; false when there is none or the note changed. */
-  async apply(i: number): Promise<boolean> {
+  /**
+   * Puts candidate i in place of the masked word. Calls run one after the other: a second choice
+   * made while the first edit was still being applied (a click, then Enter at once) saw the old
+   * word and version, and its edit was lost.
+   */
+  apply(i: number): Promise<boolean> {
+    const run = this.applying.then(() => this.applyNow(i));
+    this.applying = run.catch(() => false);
+    return run;
+  }
+
+  private applying: Promise<unknown> = Promise.resolve();
+
+  private async applyNow(i: number): Promise<boolean> {
     const c = this.lastCandidates[i];
     const t = this.target;
     if (!c || !t) return false;

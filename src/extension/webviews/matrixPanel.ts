@@ -4,19 +4,22 @@ import * as vscode from 'vscode';
 import { Requests, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
+import type { ToMatrixPage } from './messages';
 import { isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
 export const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'max'];
+/** '' = the model's own pooling (its profile), as Compare Sentences and search use. */
+const PAGE_POOLINGS: readonly (Pooling | '')[] = ['', ...POOLINGS];
 export const METRICS: readonly Metric[] = ['cosine', 'euclidean', 'dot'];
 const MAX_SENTENCES = 64;
 const MAX_SENTENCE_CHARS = 2_000;
 
-type ComputeMsg = { type: 'compute'; texts: string[]; pooling: Pooling; metric: Metric };
+type ComputeMsg = { type: 'compute'; texts: string[]; pooling: Pooling | ''; metric: Metric };
 
 export class MatrixPanel implements vscode.Disposable {
   static current: MatrixPanel | undefined;
   private readonly panel: vscode.WebviewPanel;
-  private readonly channel: PageChannel;
+  private readonly channel: PageChannel<ToMatrixPage>;
   private cts: vscode.CancellationTokenSource | undefined;
   lastResult: SimilarityResult | null = null;
   readonly html: string;
@@ -30,11 +33,13 @@ export class MatrixPanel implements vscode.Disposable {
   private constructor(extensionUri: vscode.Uri, private readonly service: ServiceClient) {
     this.panel = vscode.window.createWebviewPanel('semanticNotes.matrix', vscode.l10n.t('Similarity Matrix'), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { ...webviewOptions(extensionUri), retainContextWhenHidden: true });
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.channel = new PageChannel(this.panel.webview, (m) => this.onMessage(m));
+    this.channel = new PageChannel<ToMatrixPage>(this.panel.webview, (m) => this.onMessage(m));
     this.html = this.panel.webview.html = pageHtml(this.panel.webview, extensionUri, 'matrix.js', vscode.l10n.t('Similarity Matrix'), {
       placeholder: vscode.l10n.t('One sentence per line'),
       compute: vscode.l10n.t('Compute'),
       pooling: vscode.l10n.t('Pooling'),
+      modelPooling: vscode.l10n.t("model's own"),
+      heatmap: vscode.l10n.t('Similarity of each pair of sentences'),
       metric: vscode.l10n.t('Metric'),
       closer: vscode.l10n.t('Darker = more similar'),
       cosine: vscode.l10n.t('cosine'),
@@ -53,15 +58,19 @@ export class MatrixPanel implements vscode.Disposable {
     await this.channel.post({ type: 'setTexts', texts });
   }
 
-  /** Computes and shows the matrix (the page's requests come here too; tests call it). */
-  async compute(texts: string[], pooling: Pooling, metric: Metric): Promise<SimilarityResult> {
+  /**
+   * Computes and shows the matrix (the page's requests come here too; tests call it). Without a
+   * pooling the model's own is used, so the matrix agrees with Compare Sentences and search.
+   */
+  async compute(texts: string[], pooling: Pooling | undefined, metric: Metric): Promise<SimilarityResult> {
     this.cts?.cancel();
     const cts = (this.cts = new vscode.CancellationTokenSource());
-    await this.channel.post({ type: 'busy', texts, pooling, metric });
+    const chosen = pooling ?? '';
+    await this.channel.post({ type: 'busy', texts, pooling: chosen, metric });
     try {
       const result = await this.service.request(Requests.similarity, { texts, pooling, metric }, cts.token);
       this.lastResult = result;
-      await this.channel.post({ type: 'result', result });
+      await this.channel.post({ type: 'result', result, chosen });
       return result;
     } catch (err) {
       if (!(err instanceof vscode.CancellationError)) await this.channel.post({ type: 'error', message: (err as Error).message });
@@ -77,12 +86,12 @@ export class MatrixPanel implements vscode.Disposable {
     const valid = isMessage<ComputeMsg>(
       m,
       'compute',
-      (x) => Array.isArray(x.texts) && x.texts.length <= MAX_SENTENCES && x.texts.every((t) => isShortString(t, MAX_SENTENCE_CHARS)) && isOneOf(x.pooling, POOLINGS) && isOneOf(x.metric, METRICS),
+      (x) => Array.isArray(x.texts) && x.texts.length <= MAX_SENTENCES && x.texts.every((t) => isShortString(t, MAX_SENTENCE_CHARS)) && isOneOf(x.pooling, PAGE_POOLINGS) && isOneOf(x.metric, METRICS),
     );
     if (!valid) return;
     const texts = m.texts.map((t) => t.trim()).filter(Boolean);
     if (!texts.length) return;
-    await this.compute(texts, m.pooling, m.metric).catch(() => undefined);
+    await this.compute(texts, m.pooling || undefined, m.metric).catch(() => undefined);
   }
 
   dispose(): void {

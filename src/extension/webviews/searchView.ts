@@ -11,35 +11,23 @@ import type { Queries } from '../queries';
 import { levelLabel, relevanceOfHits, relevanceTooltip } from '../relevanceText';
 import { uiSettings } from '../settings';
 import { PageChannel } from './channel';
+import type { ShownHit, ToSearchPage } from './messages';
 import { isIndex, isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
-/** One result as the page shows it: text, where it is, how relevant, and which words to mark. */
-export interface ShownHit {
-  path: string;
-  startLine: number;
-  heading: string;
-  snippet: string;
-  /** Relevance next to the best hit, 1..5, its word, and the tooltip with the raw score. */
-  level: number;
-  label: string;
-  tip: string;
-  headingMarks: Range[];
-  snippetMarks: Range[];
-}
-
-type ResultsMessage = { type: 'results'; query: string; mode: SearchMode; rerank: boolean; notice: string; hits: ShownHit[] };
+type ResultsMessage = Extract<ToSearchPage, { type: 'results' }>;
+export type { ShownHit };
 
 export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'semanticNotes.searchView';
   private view: vscode.WebviewView | undefined;
-  private channel: PageChannel | undefined;
+  private channel: PageChannel<ToSearchPage> | undefined;
   private results: FolderHit[] = [];
   private last: ResultsMessage | null = null;
   private cts: vscode.CancellationTokenSource | undefined;
   /** The page as last set (tests check its CSP). */
   html = '';
   /** nextRender() calls made while no page was open: they wait for the next page's render. */
-  private pendingRenders: ((c: PageChannel) => void)[] = [];
+  private pendingRenders: ((c: PageChannel<ToSearchPage>) => void)[] = [];
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly queries: Queries, private readonly models: ModelStatus) {}
 
@@ -59,7 +47,7 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
       rerankOn: ui.rerank ? '1' : '',
     };
     for (const m of MODES) strings[m] = modeName(m);
-    const channel = (this.channel = new PageChannel(view.webview, (m) => this.onMessage(m)));
+    const channel = (this.channel = new PageChannel<ToSearchPage>(view.webview, (m) => this.onMessage(m)));
     const pending = this.pendingRenders;
     this.pendingRenders = [];
     pending.forEach((p) => p(channel));
@@ -108,12 +96,17 @@ export class SearchViewProvider implements vscode.WebviewViewProvider, vscode.Di
         this.pendingRenders = this.pendingRenders.filter((p) => p !== waiter);
         reject(new Error('the search view did not open and render in time'));
       }, timeoutMs);
-      const waiter = (c: PageChannel) => {
+      const waiter = (c: PageChannel<ToSearchPage>) => {
         clearTimeout(timer);
         c.nextRender(timeoutMs).then(resolve, reject);
       };
       this.pendingRenders.push(waiter);
     });
+  }
+
+  /** The query and hits the view shows now (tests check what a typed query brought). */
+  get shown(): { query: string; hits: readonly FolderHit[] } | null {
+    return this.last ? { query: this.last.query, hits: this.results } : null;
   }
 
   /** Shows the view (and puts a query in it). */

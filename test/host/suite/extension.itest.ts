@@ -12,7 +12,7 @@ import type { SemanticNotesApi } from '../../../src/extension/extension';
 import type { CompareResult } from '../../../src/extension/commands/tools';
 import type { FolderHit, FolderStatus, IndexSummary, MaskCandidate, SimilarityResult } from '../../../src/protocol/protocol';
 import { startHub, copyModel } from '../../engine/models/fakeHub';
-import { inspectDom, postFromWebview, screenshot, type FrameDom } from './screenshot';
+import { driveWebview, inspectDom, postFromWebview, screenshot, type FrameDom } from './screenshot';
 
 const NOTES = 14; // indexed notes in the fixture (.md and .txt), see fixtures/workspace
 const folder = () => vscode.workspace.workspaceFolders![0];
@@ -102,6 +102,21 @@ describe('Semantic Notes in the extension host', function () {
     await vscode.commands.executeCommand('notifications.clearAll');
   });
 
+  describe('first run', () => {
+    it('the walkthrough opens on the first activation, once', async () => {
+      await until('the walkthrough opened', () => api.firstRun.walkthroughOpened, 20_000);
+      const text = await until('the walkthrough on screen', async () => {
+        const t = workbenchText(await inspectDom('walkthrough-dom'));
+        return /Get started with Semantic Notes/.test(t) && /Search by meaning or keywords/.test(t) ? t : undefined;
+      }, 20_000);
+      assert.match(text, /Your notes are being indexed/);
+      await screenshot('walkthrough');
+      // Shown once per machine: the next activation (here: asking again) opens nothing.
+      assert.equal(await api.firstRun.openWalkthroughOnce(), false);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+  });
+
   describe('indexing', () => {
     it('indexes every note of the folder, in workspace storage, with the embedding model', async () => {
       const [s] = await api.index.status();
@@ -126,7 +141,8 @@ describe('Semantic Notes in the extension host', function () {
       assert.match(md, /\| empty\\\.md \| empty \|/);
       assert.match(md, /\| attachments\/scan\\\.md \| binary file \|/);
       assert.doesNotMatch(md, /secret-plan|old-notes/);
-      await sleep(800);
+      // The preview really renders it (it stayed blank while the report was a content provider's document).
+      await until('the coverage report in the markdown preview', async () => (await inspectDom('coverage-dom')).some((f) => !f.error && /coverage report/.test(f.text) && /empty\.md/.test(f.text)), 20_000);
       await screenshot('coverage-report');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
@@ -444,12 +460,49 @@ describe('Semantic Notes in the extension host', function () {
       assert.equal(max.pooling, 'max');
       assert.notEqual(max.matrix[0][1], mean.matrix[0][1]);
       await rendered;
+      rendered = panel.nextRender();
       const euc = await vscode.commands.executeCommand<SimilarityResult>('semanticNotes.similarityMatrix', texts.slice(0, 3), 'mean', 'euclidean');
+      await rendered;
       assert.equal(euc.metric, 'euclidean');
       assert.equal(euc.matrix[0][0], 0);
-      await vscode.commands.executeCommand<SimilarityResult>('semanticNotes.similarityMatrix', texts, 'mean', 'cosine');
+      // Without a pooling the matrix uses the model's own, and the page says which.
+      rendered = panel.nextRender();
+      const own = await vscode.commands.executeCommand<SimilarityResult>('semanticNotes.similarityMatrix', texts);
+      assert.equal(own.pooling, 'mean');
+      const page = JSON.parse((await rendered).detail!) as { pooling: string; info: string; caption: string; colHeaders: number; rowHeaders: number; cellBackground: string };
+      assert.equal(page.pooling, '');
+      assert.match(page.info, /model's own \(mean\)/);
+      // An accessible table: a caption, headers with scope, and theme-coloured cells.
+      assert.match(page.caption, /Similarity of each pair/);
+      assert.equal(page.colHeaders, texts.length + 1);
+      assert.equal(page.rowHeaders, texts.length);
+      // Computed as rgba(…) or, for color-mix(), color(srgb r g b / a).
+      assert.ok(/^(rgba\(|color\()/.test(page.cellBackground) && !/(, 0\)|\/ 0\))$/.test(page.cellBackground), page.cellBackground);
       await sleep(500);
       await screenshot('similarity-matrix');
+    });
+
+    it('the Similarity Matrix defaults to the pooling Compare Sentences uses (the model\'s own, here set to max)', async function () {
+      this.timeout(120_000);
+      const pair = ['The weather is lovely today.', 'He drove to the stadium.'];
+      await setSetting('pooling', 'max');
+      try {
+        const compared = await until('the max-pooling model', async () => {
+          const r = await vscode.commands.executeCommand<CompareResult>('semanticNotes.compareSentences', pair[0], pair[1]);
+          return r.pooling === 'max' ? r : undefined;
+        }, 60_000);
+        const m = await vscode.commands.executeCommand<SimilarityResult>('semanticNotes.similarityMatrix', pair);
+        assert.equal(m.pooling, 'max', 'the matrix uses the pooling Compare Sentences uses');
+        assert.ok(Math.abs(m.matrix[0][1] - compared.cosine) < 1e-6, `matrix ${m.matrix[0][1]} vs compare ${compared.cosine}`);
+      } finally {
+        await setSetting('pooling', undefined);
+        await until('mean pooling again', async () => (await vscode.commands.executeCommand<CompareResult>('semanticNotes.compareSentences', pair[0], pair[1])).pooling === 'mean', 60_000);
+        // The pooling change re-indexes twice; the next tests need the service settled (a fill-mask
+        // request made during it timed out).
+        await until('the index settled', async () => !api.index.busy && (await api.index.status()).every((f) => !f.indexing), 60_000);
+        await sleep(2000);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
     });
 
     it('the Masked Word Helper suggests 5 words and puts the chosen one in the editor', async () => {
@@ -487,14 +540,97 @@ describe('Semantic Notes in the extension host', function () {
       assert.equal(await vscode.commands.executeCommand('semanticNotes.applyMaskCandidate', 0), true);
       assert.equal(editor.document.lineAt(0).text, `The capital of France is ${fromEditor[0].token}.`);
 
-      editor.selection = new vscode.Selection(1, 1, 1, 1); // inside the Korean word "부산은"
+      // Back in the note, as a user clicks into it (after the pooling test the panel kept the focus).
+      const note = await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+      note.selection = new vscode.Selection(1, 1, 1, 1); // inside the Korean word "부산은"
       const korean = await vscode.commands.executeCommand<MaskCandidate[]>('semanticNotes.maskedWord');
       assert.equal(korean.length, 5);
       assert.equal(await vscode.commands.executeCommand('semanticNotes.applyMaskCandidate', 2), true);
-      assert.equal(editor.document.lineAt(1).text, `${korean[2].token} 큰 도시다.`);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
+      assert.equal(note.document.lineAt(1).text, `${korean[2].token} 큰 도시다.`);
+      // Saved, not reverted: revert acts on the active editor, which may be the panel.
+      await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.save();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       fs.rmSync(file, { force: true });
+    });
+  });
+
+  describe('webviews driven by keyboard and mouse', () => {
+    it('the search view: typing searches, arrow keys move, Enter opens the note at the passage', async function () {
+      this.timeout(90_000);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await api.searchView.reveal();
+      // Hybrid without rerank, chosen with the mouse; then the query typed key by key.
+      await driveWebview('drive-search-controls', 'search.js', [
+        { op: 'select', selector: 'select', value: 'hybrid' },
+        { op: 'uncheck', selector: '#rerank' },
+        { op: 'click', selector: 'input[type=search]' },
+        { op: 'press', key: 'Control+A' },
+        { op: 'press', key: 'Backspace' },
+        { op: 'type', text: 'sourdough starter' },
+      ]);
+      const shown = await until('results for the typed query', () => (api.searchView.shown?.query === 'sourdough starter' && api.searchView.shown.hits.length >= 2 ? api.searchView.shown : undefined), 20_000);
+      const second = shown.hits[1];
+      const read = await driveWebview('drive-search-keys', 'search.js', [{ op: 'press', key: 'ArrowDown' }, { op: 'press', key: 'ArrowDown' }, { op: 'read', selector: 'li.hit.active' }, { op: 'press', key: 'Enter' }]);
+      assert.equal(read.reads[0].texts.length, 1, 'one row is active');
+      assert.match(read.reads[0].focused, /^LI\.hit\.active/, 'the keyboard focus is on the active row');
+      assert.ok(read.reads[0].texts[0].includes(second.path), `the second row is active: ${read.reads[0].texts[0]}`);
+      const editor = await until('the editor at the passage', () => {
+        const e = vscode.window.activeTextEditor;
+        return e && e.document.uri.fsPath === path.join(root(), second.path) && e.selection.active.line === second.startLine - 1 ? e : undefined;
+      }, 20_000);
+      assert.equal(editor.selection.active.line, second.startLine - 1);
+      await screenshot('search-view-keyboard');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    it('the Similarity Matrix: pooling switched with the mouse, Ctrl+Enter recomputes', async function () {
+      this.timeout(60_000);
+      const texts = ['The weather is lovely today.', "It's so sunny outside!", 'He drove to the stadium.'];
+      await vscode.commands.executeCommand('semanticNotes.similarityMatrix', texts);
+      const panel = api.matrixPanel!;
+      await driveWebview('drive-matrix-pooling', 'matrix.js', [{ op: 'select', selector: '#pooling', value: 'max' }]);
+      await until('the matrix with max pooling', () => panel.lastResult?.pooling === 'max', 20_000);
+      assert.deepEqual(panel.lastResult!.texts, texts);
+      await driveWebview('drive-matrix-metric', 'matrix.js', [{ op: 'select', selector: '#metric', value: 'euclidean' }]);
+      await until('euclidean distances', () => panel.lastResult?.metric === 'euclidean' && panel.lastResult.pooling === 'max', 20_000);
+      // Typing a fourth sentence and pressing Ctrl+Enter recomputes with it.
+      await driveWebview('drive-matrix-type', 'matrix.js', [{ op: 'click', selector: 'textarea' }, { op: 'press', key: 'Control+End' }, { op: 'type', text: '\nThe sun is shining.' }, { op: 'press', key: 'Control+Enter' }]);
+      await until('four sentences', () => panel.lastResult?.texts.length === 4, 20_000);
+      assert.equal(panel.lastResult!.texts[3], 'The sun is shining.');
+      const focus = await driveWebview('drive-matrix-tab', 'matrix.js', [{ op: 'press', key: 'Tab' }, { op: 'read', selector: 'select:focus' }]);
+      assert.match(focus.reads[0].focused, /^SELECT/, 'Tab moves from the sentences to the pooling');
+      await screenshot('similarity-matrix-driven');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
+    it('the Masked Word Helper: a click on a candidate, then Enter on another, changes the note', async function () {
+      this.timeout(60_000);
+      const file = path.join(root(), 'mask-driven.md');
+      fs.writeFileSync(file, 'The capital of France is Paris.\n');
+      try {
+        const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+        editor.selection = new vscode.Selection(0, 27, 0, 27); // inside "Paris"
+        const cands = await vscode.commands.executeCommand<MaskCandidate[]>('semanticNotes.maskedWord');
+        assert.equal(cands.length, 5);
+        await driveWebview('drive-mask-click', 'mask.js', [{ op: 'waitFor', selector: '.cand', nth: 4 }, { op: 'click', selector: '.cand', nth: 2 }]);
+        await until('the clicked candidate in the note', () => editor.document.lineAt(0).text === `The capital of France is ${cands[2].token}.`, 20_000);
+        // Keyboard: the focused candidate, one down, Enter.
+        const keys = await driveWebview('drive-mask-keys', 'mask.js', [{ op: 'click', selector: '.cand', nth: 0 }, { op: 'press', key: 'ArrowDown' }, { op: 'read', selector: '.cand:focus' }, { op: 'press', key: 'Enter' }]);
+        assert.match(keys.reads[0].focused, new RegExp(`^DIV\\.cand ${cands[1].token}`), 'ArrowDown moves to the next candidate');
+        await until(`the candidate chosen with the keyboard (${cands[1].token})`, () => editor.document.lineAt(0).text === `The capital of France is ${cands[1].token}.` || console.log(editor.document.lineAt(0).text), 20_000);
+        // Typing a sentence with a whole [MASK] in the panel suggests for it.
+        const rendered = api.maskPanel!.nextRender();
+        await driveWebview('drive-mask-type', 'mask.js', [{ op: 'wait', ms: 500 }, { op: 'click', selector: 'input' }, { op: 'press', key: 'Control+A' }, { op: 'press', key: 'Backspace' }, { op: 'wait', ms: 300 }, { op: 'type', text: 'I drink [MASK] every morning.' }, { op: 'press', key: 'Enter' }]);
+        const detail = JSON.parse((await rendered).detail!) as { input: string; candidates: { sentence: string }[] };
+        assert.equal(detail.input, 'I drink [MASK] every morning.', 'the input keeps what was typed');
+        assert.ok(detail.candidates.length > 0 && detail.candidates.every((c) => /^I drink \S+ every morning\.$/.test(c.sentence)), JSON.stringify(detail.candidates));
+        await screenshot('masked-word-driven');
+      } finally {
+        // Saved, not reverted: revert acts on the active editor, which may be the panel.
+      await vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.save();
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        fs.rmSync(file, { force: true });
+      }
     });
   });
 
@@ -556,7 +692,7 @@ describe('Semantic Notes in the extension host', function () {
 
       fs.rmSync(path.join(root(), 'animals'), { recursive: true });
       await until('the deletion', async () => (await search('okapicorn', 'keyword')).length === 0);
-      await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes`);
+      await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes` || void console.log(`[count] ${api.statusBar.text}`), 10_000);
     });
 
     it('files under .gitignore or files.exclude stay out when they change (the watcher asks the same rules as the walk)', async () => {
@@ -613,6 +749,10 @@ describe('Semantic Notes in the extension host', function () {
       await until('indexing progress in the status bar', () => /^\$\(sync~spin\) Indexing \d+% \([\d,]+\/[\d,]+\)$/.test(api.statusBar.text), 60_000);
       // The notification gives a percentage too, not only "1/5,016".
       await until('a percentage in the notification', async () => /Rebuilding the index of [^\n]*: \d+% — [\d,]+ of [\d,]+ notes/.test(workbenchText(await inspectDom('indexing-dom'))), 30_000);
+      // With no note open, Related Notes says the notes are being indexed (a welcome view).
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('semanticNotes.relatedView.focus');
+      await until('the indexing welcome in Related Notes', async () => /Indexing your notes/.test(workbenchText(await inspectDom('indexing-welcome-dom'))), 30_000);
       await screenshot('indexing-progress');
       // Cancel in the notification: the UI stops waiting at once; the notes indexed so far stay searchable.
       await vscode.commands.executeCommand('notification.acceptPrimaryAction');

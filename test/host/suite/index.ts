@@ -20,7 +20,9 @@ function findTests(dir: string): string[] {
 
 /** Runs mocha over dir/**\/*.itest.js; rejects when any test fails (the host then exits with 1). */
 export function runSuite(dir: string): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+  // SEMANTIC_NOTES_HOST_GREP (a regular expression) runs only the tests whose full title matches: for working on one test.
+  const grep = process.env.SEMANTIC_NOTES_HOST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec', ...(grep ? { grep: new RegExp(grep) } : {}) });
   const filters = (process.env.SEMANTIC_NOTES_HOST_SUITE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const files = findTests(dir).filter((f) => filters.length === 0 || filters.some((s) => path.relative(dir, f).includes(s)));
   if (files.length === 0) {

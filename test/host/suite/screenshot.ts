@@ -10,6 +10,7 @@
 // Without it (e.g. under @vscode/test-electron) no screenshot can be taken: resolves with ''.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { DriveAnswer, DriveStep } from '../webviewDriver';
 
 export async function screenshot(name: string, timeoutMs = 15_000): Promise<string> {
   const dir = process.env.SEMANTIC_NOTES_SCREENSHOTS;
@@ -77,4 +78,16 @@ export async function postFromWebview(name: string, script: string, messages: un
   // The messages travel in a file: a console line that long would be cut by the host.
   fs.writeFileSync(path.join(process.env.SEMANTIC_NOTES_SCREENSHOTS ?? '.', `${safe}.messages.json`), JSON.stringify(messages));
   return harnessAnswer<{ frames: number; errors: string[] }>(`@@post ${safe} ${script}`, `${safe}.posted.json`, timeoutMs);
+}
+
+/**
+ * Drives the webview page running media/<script> with real mouse and keyboard input (see
+ * ../webviewDriver.ts for the steps); resolves with what was done, and rejects with the step that failed.
+ */
+export async function driveWebview(name: string, script: string, steps: DriveStep[], timeoutMs = 60_000): Promise<DriveAnswer> {
+  const safe = name.replace(/[^\w.-]/g, '_');
+  fs.writeFileSync(path.join(process.env.SEMANTIC_NOTES_SCREENSHOTS ?? '.', `${safe}.actions.json`), JSON.stringify(steps));
+  const answer = await harnessAnswer<DriveAnswer>(`@@drive ${safe} ${script}`, `${safe}.driven.json`, timeoutMs);
+  if (answer.error) throw new Error(`${name}: step ${answer.done + 1} (${JSON.stringify(steps[answer.done])}) failed: ${answer.error}`);
+  return answer;
 }
