@@ -14,7 +14,7 @@ import {
   type EngineConfig,
 } from '../engine/session';
 import type { FusionSettings } from '../engine/search/fusion';
-import type { Metric, Pooling, SearchHit, SearchMode } from '../engine/types';
+import { METRICS, POOLINGS, SEARCH_MODES, type Metric, type Pooling, type SearchHit, type SearchMode } from '../engine/types';
 import { ProgressBar } from './progress';
 import { isDir } from '../engine/util/fsProbe';
 import { nodeVersionProblem } from '../engine/util/nodeVersion';
@@ -94,7 +94,7 @@ withModelFlags(program.command('index <folder>'))
 withFusionFlags(withModelFlags(program.command('search <query>')))
   .description('search an index')
   .requiredOption('--store <dir>', 'folder of the index')
-  .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
+  .addOption(new Option('--mode <mode>', 'ranking').choices([...SEARCH_MODES]).default('hybrid'))
   .option('--rerank', 'rerank the top results with the cross-encoder')
   .option('--rerank-model <id>', `cross-encoder for --rerank (default ${DEFAULT_CROSS_ENCODER_MODEL})`)
   .option('-k, --top <n>', 'number of results', positiveInt, 10)
@@ -130,8 +130,8 @@ withModelFlags(program.command('related <file>'))
 
 withModelFlags(program.command('similarity <texts...>'))
   .description('similarity matrix of two or more texts')
-  .addOption(new Option('--pooling <mode>', 'pooling').choices(['mean', 'cls', 'max']))
-  .addOption(new Option('--metric <metric>', 'similarity metric').choices(['cosine', 'euclidean', 'dot']).default('cosine'))
+  .addOption(new Option('--pooling <mode>', 'pooling').choices([...POOLINGS]))
+  .addOption(new Option('--metric <metric>', 'similarity metric').choices([...METRICS]).default('cosine'))
   .action(async (texts: string[], o: ModelFlags & { pooling?: Pooling; metric: Metric }) => {
     if (texts.some((t) => !t.trim())) throw new Error('every text must be non-empty');
     const r = await session(o).similarity(texts, o.metric, o.pooling);
@@ -160,7 +160,7 @@ const evalCmd = program.command('eval').description('measure retrieval or simila
 withFusionFlags(withModelFlags(evalCmd.command('retrieval')))
   .requiredOption('--data <dir>', 'BEIR-style folder: corpus.jsonl, queries.jsonl, qrels.tsv')
   .option('--corpus <file>', 'corpus.jsonl when it is not in --data (default: --data or its parent)')
-  .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'semantic', 'keyword']).default('hybrid'))
+  .addOption(new Option('--mode <mode>', 'ranking').choices([...SEARCH_MODES]).default('hybrid'))
   .option('--rerank', 'rerank with the cross-encoder')
   .option('--rerank-model <id>', 'cross-encoder for --rerank')
   .action(async (o: ModelFlags & FusionFlags & { data: string; corpus?: string; mode: SearchMode; rerank?: boolean }) => {
@@ -173,7 +173,7 @@ withFusionFlags(withModelFlags(evalCmd.command('retrieval')))
   });
 withModelFlags(evalCmd.command('sts'))
   .requiredOption('--data <file>', 'STS jsonl: sentence1, sentence2, score')
-  .addOption(new Option('--pooling <mode>', 'pooling').choices(['mean', 'cls', 'max']))
+  .addOption(new Option('--pooling <mode>', 'pooling').choices([...POOLINGS]))
   .action(async (o: ModelFlags & { data: string; pooling?: Pooling }) => {
     if (!fs.existsSync(o.data)) throw new Error(`no such file: ${o.data}`);
     const r = await evalSts(o.data, await session(o).encoder(), o.pooling);

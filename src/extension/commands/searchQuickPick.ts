@@ -4,14 +4,14 @@
 // score is in the tooltip of the item's button), the file and line, and the snippet; Enter opens
 // the note at the passage.
 import * as vscode from 'vscode';
-import type { FolderHit, SearchMode } from '../../protocol/protocol';
+import { SEARCH_MODES, type FolderHit, type SearchMode } from '../../protocol/protocol';
 import type { ModelStatus } from '../modelStatus';
 import type { Queries } from '../queries';
 import { barAndLabel, relevanceOfHits, relevanceTooltip } from '../relevanceText';
 import { hitTitle } from '../results';
 import { uiSettings } from '../settings';
 
-export const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'keyword'];
+export const MODES: readonly SearchMode[] = SEARCH_MODES;
 const DEBOUNCE_MS = 200;
 
 interface HitItem extends vscode.QuickPickItem {

@@ -2,14 +2,14 @@
 // command also takes its input as arguments and returns its result, so it can be scripted (and
 // tested) through executeCommand.
 import * as vscode from 'vscode';
-import { Requests, type FolderHit, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
+import { METRICS, POOLINGS, Requests, type FolderHit, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { Queries } from '../queries';
 import { barAndLabel, relevanceOfHits } from '../relevanceText';
 import { hitTitle, locate } from '../results';
 import type { ServiceClient } from '../serviceClient';
 import { uiSettings } from '../settings';
 import { MaskPanel, type DownloadFillMask } from '../webviews/maskPanel';
-import { MatrixPanel, METRICS, POOLINGS, sentencesFrom } from '../webviews/matrixPanel';
+import { MatrixPanel, sentencesFrom } from '../webviews/matrixPanel';
 
 export interface CompareResult {
   texts: [string, string];

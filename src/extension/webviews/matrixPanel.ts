@@ -1,16 +1,14 @@
 // "Similarity Matrix": sentences in (typed, or the selected lines), an N×N heatmap out, with the
 // pooling (CLS / mean / max) and the metric switchable so a user sees how they change the scores.
 import * as vscode from 'vscode';
-import { Requests, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
+import { METRICS, POOLINGS, Requests, type Metric, type Pooling, type SimilarityResult } from '../../protocol/protocol';
 import type { ServiceClient } from '../serviceClient';
 import { PageChannel } from './channel';
 import type { ToMatrixPage } from './messages';
 import { isMessage, isOneOf, isShortString, pageHtml, webviewOptions, type RenderReport } from './html';
 
-export const POOLINGS: readonly Pooling[] = ['mean', 'cls', 'max'];
 /** '' = the model's own pooling (its profile), as Compare Sentences and search use. */
 const PAGE_POOLINGS: readonly (Pooling | '')[] = ['', ...POOLINGS];
-export const METRICS: readonly Metric[] = ['cosine', 'euclidean', 'dot'];
 const MAX_SENTENCES = 64;
 const MAX_SENTENCE_CHARS = 2_000;
 
