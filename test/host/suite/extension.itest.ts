@@ -286,7 +286,8 @@ describe('Semantic Notes in the extension host', function () {
       const r = await rendered;
       assert.equal(r.injected, 0, 'no element came from note text');
       assert.match(r.text, /<script>alert\('pwned'\)<\/script><img src=x onerror="alert\(1\)">/);
-      assert.match(r.text, /<a href="javasc/);
+      // Where the snippet is cut depends on the passage text; the javascript: payload is text either way.
+      assert.match(r.text, /javascript:alert\(7\)/);
       await screenshot('search-view-xss');
     });
 
@@ -353,12 +354,14 @@ describe('Semantic Notes in the extension host', function () {
       editor.selection = new vscode.Selection(0, 0, 0, 0);
       const docs = await vscode.window.showTextDocument(vscode.Uri.file(path.join(root(), 'dev', 'docker.md')));
       docs.selection = new vscode.Selection(9, 3, 9, 3); // "docker system prune …"
+      // The view follows: it now describes the docker paragraph, and whatever it lists (with the
+      // weak test model often nothing stands out) is from other notes, not the baking results.
       const other = await until('the view to follow the editor', async () => {
         await sleep(500); // the view's own debounce
         const r = api.related.current;
-        return r.length && r.every((h) => h.path !== 'dev/docker.md') && r[0].path !== baking[0].path ? [...r] : undefined;
+        return /docker\.md:1\d/.test(api.related.treeView.description ?? '') && r.every((h) => h.path !== 'dev/docker.md') && (r.length === 0 || r[0].path !== baking[0].path) ? [...r] : undefined;
       });
-      assert.ok(other.length > 0);
+      if (other.length === 0) assert.match(api.related.treeView.message ?? '', /stands out/, 'an empty view says why');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
@@ -568,7 +571,10 @@ describe('Semantic Notes in the extension host', function () {
         { op: 'press', key: 'Backspace' },
         { op: 'type', text: 'sourdough starter' },
       ]);
-      const shown = await until('results for the typed query', () => (api.searchView.shown?.query === 'sourdough starter' && api.searchView.shown.hits.length >= 2 ? api.searchView.shown : undefined), 20_000);
+      const shown = await until('results for the typed query', () => (api.searchView.shown?.query === 'sourdough starter' && api.searchView.shown.hits.length >= 2 ? api.searchView.shown : undefined), 45_000).catch((err: Error) => {
+        const s = api.searchView.shown;
+        throw new Error(`${err.message}; the view shows ${JSON.stringify(s?.query)} with ${s?.hits.length} hits`);
+      });
       const second = shown.hits[1];
       const read = await driveWebview('drive-search-keys', 'search.js', [{ op: 'press', key: 'ArrowDown' }, { op: 'press', key: 'ArrowDown' }, { op: 'read', selector: 'li.hit.active' }, { op: 'press', key: 'Enter' }]);
       assert.equal(read.reads[0].texts.length, 1, 'one row is active');
