@@ -18,7 +18,7 @@ export type DriveStep =
   | { op: 'waitFor'; selector: string; nth?: number }
   /** A pause, as between a person's actions (lets the page settle after a message). */
   | { op: 'wait'; ms: number }
-  /** Reads the page: writes the focused element's description and the selector's texts into the answer. */
+  /** Reads the page: writes the focused element's description and the selector's texts (an input's value) into the answer. */
   | { op: 'read'; selector: string };
 
 export interface DriveAnswer {
@@ -83,7 +83,7 @@ export async function driveWebview(page: Page, dir: string, name: string, script
             (await frame.evaluate(`(() => {
               const a = document.activeElement;
               const focused = a ? a.tagName + (a.className ? '.' + String(a.className).split(' ').join('.') : '') + ' ' + (a.textContent || '').slice(0, 200) : '';
-              return { focused, texts: [...document.querySelectorAll(${JSON.stringify(step.selector)})].map((e) => (e.textContent || '').slice(0, 500)) };
+              return { focused, texts: [...document.querySelectorAll(${JSON.stringify(step.selector)})].map((e) => (e.value !== undefined && e.tagName === 'INPUT' ? e.value : e.textContent || '').slice(0, 500)) };
             })()`)) as { focused: string; texts: string[] },
           );
           break;

@@ -563,17 +563,24 @@ describe('Semantic Notes in the extension host', function () {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await api.searchView.reveal();
       // Hybrid without rerank, chosen with the mouse; then the query typed key by key.
-      await driveWebview('drive-search-controls', 'search.js', [
+      const typed = await driveWebview('drive-search-controls', 'search.js', [
         { op: 'select', selector: 'select', value: 'hybrid' },
         { op: 'uncheck', selector: '#rerank' },
         { op: 'click', selector: 'input[type=search]' },
+        // At a person's pace: the workbench also answers Ctrl+A in a webview (select all, sent
+        // back to the page later), and a key typed at machine speed can land before it and be
+        // selected over (seen as "ourdough starter").
+        { op: 'wait', ms: 300 },
         { op: 'press', key: 'Control+A' },
+        { op: 'wait', ms: 300 },
         { op: 'press', key: 'Backspace' },
+        { op: 'wait', ms: 300 },
         { op: 'type', text: 'sourdough starter' },
+        { op: 'read', selector: 'input[type=search]' },
       ]);
       const shown = await until('results for the typed query', () => (api.searchView.shown?.query === 'sourdough starter' && api.searchView.shown.hits.length >= 2 ? api.searchView.shown : undefined), 45_000).catch((err: Error) => {
         const s = api.searchView.shown;
-        throw new Error(`${err.message}; the view shows ${JSON.stringify(s?.query)} with ${s?.hits.length} hits`);
+        throw new Error(`${err.message}; the view shows ${JSON.stringify(s?.query)} with ${s?.hits.length} hits; the box holds ${JSON.stringify(typed.reads[0]?.texts)}`);
       });
       const second = shown.hits[1];
       const read = await driveWebview('drive-search-keys', 'search.js', [{ op: 'press', key: 'ArrowDown' }, { op: 'press', key: 'ArrowDown' }, { op: 'read', selector: 'li.hit.active' }, { op: 'press', key: 'Enter' }]);
