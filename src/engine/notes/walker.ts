@@ -62,16 +62,19 @@ async function realRootOf(root: string): Promise<string> {
   return real;
 }
 
-/** Why a guard refuses the path, or null. Throws (ENOENT …) when the path cannot be resolved. */
-async function refusedByGuard(absPath: string, guard: ReadGuard): Promise<string | null> {
+/**
+ * The path resolved through its links, or why the guard refuses it. Throws (ENOENT …) when the
+ * path cannot be resolved. One realpath a note: it is the dearest call of reading a tiny note.
+ */
+async function resolveGuarded(absPath: string, guard: ReadGuard): Promise<{ real: string; refused?: undefined } | { refused: string }> {
   const realRoot = await realRootOf(guard.root);
   const real = await fsp.realpath(absPath);
-  if (!isInside(realRoot, real)) return 'the link leads out of the folder';
+  if (!isInside(realRoot, real)) return { refused: 'the link leads out of the folder' };
   if (guard.links === 'never') {
     const direct = path.join(realRoot, path.relative(path.resolve(guard.root), path.resolve(absPath)));
-    if (real !== direct) return 'links are not followed in an untrusted workspace';
+    if (real !== direct) return { refused: 'links are not followed in an untrusted workspace' };
   }
-  return null;
+  return { real };
 }
 
 /** Whether `real` (a resolved path) is `realRoot` or inside it. */
@@ -190,9 +193,9 @@ export async function readNote(absPath: string, maxFileBytes = DEFAULT_MAX_FILE_
   try {
     let target = absPath;
     if (guard) {
-      const refused = await refusedByGuard(absPath, guard);
-      if (refused) return { ok: false, reason: 'symlink-refused', detail: refused };
-      target = await fsp.realpath(absPath);
+      const resolved = await resolveGuarded(absPath, guard);
+      if (resolved.refused !== undefined) return { ok: false, reason: 'symlink-refused', detail: resolved.refused };
+      target = resolved.real;
     }
     st = await fsp.stat(target);
     if (!st.isFile()) return { ok: false, reason: 'not-a-file', detail: 'not a regular file' };
