@@ -56,6 +56,12 @@ export interface Embedder {
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
 }
 
+/**
+ * Texts shorter than this in all go to transformers.js' tokenizer: the Rust call's fixed cost (a
+ * thread-pool round trip, one object per text) outweighs its speed on a few short texts.
+ */
+export const FAST_TOKENIZER_MIN_CHARS = 2000;
+
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
 
 type Ort = typeof import('onnxruntime-node');
@@ -174,7 +180,10 @@ export class Encoder implements Embedder {
         out[i] = ids;
       } else rest.push(i);
     }
-    const fastIdx = this.fast ? rest.filter((i) => !mayDiffer(prefix + texts[i])) : [];
+    let fastIdx = this.fast ? rest.filter((i) => !mayDiffer(prefix + texts[i])) : [];
+    let chars = 0;
+    for (const i of fastIdx) chars += texts[i].length;
+    if (chars < FAST_TOKENIZER_MIN_CHARS) fastIdx = [];
     if (fastIdx.length) {
       const enc = await this.fast!.encodeBatch(fastIdx.map((i) => prefix + texts[i]));
       fastIdx.forEach((i, j) => (out[i] = enc[j].length > max ? enc[j].slice(0, max) : enc[j]));
