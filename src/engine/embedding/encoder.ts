@@ -62,6 +62,34 @@ export interface Embedder {
  */
 export const FAST_TOKENIZER_MIN_CHARS = 2000;
 
+const PASS_TOKENS = 16;
+const PASS_TOKENS_STATIC = 512;
+
+/**
+ * Cuts texts sorted by token count (lengths ascending) into batches of at most maxRows, where the
+ * padded tokens plus passTokens per pass are fewest (a pass pads every row to its longest): 32
+ * abstracts of 100 to 512 tokens make a few passes, not one padded to 512. Returns [start, end) pairs.
+ */
+export function splitBatches(lengths: readonly number[], maxRows: number, passTokens: number): [number, number][] {
+  const n = lengths.length;
+  // best[j]: least cost of the first j rows; from[j]: where the last batch of that best starts.
+  const best = new Float64Array(n + 1).fill(Infinity);
+  const from = new Int32Array(n + 1);
+  best[0] = 0;
+  for (let j = 1; j <= n; j++) {
+    for (let i = Math.max(0, j - maxRows); i < j; i++) {
+      const c = best[i] + (j - i) * lengths[j - 1] + passTokens;
+      if (c < best[j]) {
+        best[j] = c;
+        from[j] = i;
+      }
+    }
+  }
+  const out: [number, number][] = [];
+  for (let j = n; j > 0; j = from[j]) out.push([from[j], j]);
+  return out.reverse();
+}
+
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
 
 type Ort = typeof import('onnxruntime-node');
@@ -88,6 +116,8 @@ export class Encoder implements Embedder {
   /** [CLS] and [SEP] (what encode adds around a text), when the tokenizer adds exactly those two. */
   private readonly specials: [number, number] | null;
   private dimsCache: number | undefined;
+  /** What one more pass costs, in padded tokens (splitBatches). */
+  private readonly passTokens: number;
 
   constructor(
     m: EncoderModel,
@@ -111,6 +141,10 @@ export class Encoder implements Embedder {
     const bare = m.tokenizer.encode('semantic notes', { add_special_tokens: false });
     this.specials = empty.length === 2 && probe.join() === [empty[0], ...bare, empty[1]].join() ? [empty[0], empty[1]] : null;
     this.idsConcatenate = this.specials !== null && idsConcatenate(m.tokenizerShape ?? null);
+    // A static model (no transformer layers) costs little per token, so a pass's fixed cost (JS,
+    // tensors, the session call) is worth many tokens; a transformer's tokens are dear.
+    const layers = (m.model.config as unknown as { num_hidden_layers?: number }).num_hidden_layers;
+    this.passTokens = layers === 0 ? PASS_TOKENS_STATIC : PASS_TOKENS;
   }
 
   /** Output dimension, read from the model config (hidden_size) or from the first pass. */
@@ -143,14 +177,16 @@ export class Encoder implements Embedder {
     }
     const ids = await this.idsOf(texts, prefix, opts.ids);
     const order = texts.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
-    for (let start = 0; start < order.length; start += this.batchSize) {
+    let done = 0;
+    for (const [start, end] of splitBatches(order.map((i) => ids[i].length), this.batchSize, this.passTokens)) {
       opts.signal?.throwIfAborted();
-      const idx = order.slice(start, start + this.batchSize);
+      const idx = order.slice(start, end);
       const vectors = await this.scheduler.schedule(opts.priority ?? 'background', () =>
         this.runBatch(idx.map((i) => ids[i]), pooling, normalize),
       );
       idx.forEach((i, j) => (out[i] = vectors[j]));
-      opts.onProgress?.(Math.min(start + this.batchSize, texts.length), texts.length);
+      done += idx.length;
+      opts.onProgress?.(done, texts.length);
     }
     return out;
   }
