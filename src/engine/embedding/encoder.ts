@@ -2,13 +2,13 @@
 // token count before batching so a batch pads to similar lengths (less wasted compute), and
 // results come back in the caller's order. The tensors are built straight from the ids and fed
 // to the ONNX Runtime session (transformers.js' model call costs more than the pass itself for a
-// static model); ids come from the Rust tokenizer where it agrees with transformers.js, or from
-// the ids the chunker already counted (EmbedOptions.ids).
+// static model); ids come from our WordPiece (wordPiece.ts: transformers.js' ids, ~3× faster), or
+// from the ids the chunker already counted (EmbedOptions.ids).
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Pooling } from '../types';
 import type { ModelProfile } from '../models/profile';
-import { idsConcatenate, mayDiffer, type FastTokenizer, type TokenizerShape } from './fastTokenizer';
+import type { WordPiece } from './wordPiece';
 import { pool, poolRows } from './pooling';
 import { ModelScheduler, type Priority } from './scheduler';
 
@@ -18,10 +18,8 @@ export interface EncoderModel {
   model: PreTrainedModel;
   profile: ModelProfile;
   fingerprint: string;
-  /** The Rust tokenizer, when its native module loads on this platform (models/load.ts). */
-  fastTokenizer?: FastTokenizer | null;
-  /** tokenizer.json's normalizer, pre-tokenizer and model types. */
-  tokenizerShape?: TokenizerShape | null;
+  /** The fast copy of a BERT WordPiece tokenizer (models/load.ts); null: transformers.js tokenizes. */
+  wordPiece?: WordPiece | null;
 }
 
 export interface EmbedOptions {
@@ -55,12 +53,6 @@ export interface Embedder {
   countTokens(text: string): number;
   embed(texts: string[], opts?: EmbedOptions): Promise<Float32Array[]>;
 }
-
-/**
- * Texts shorter than this in all go to transformers.js' tokenizer: the Rust call's fixed cost (a
- * thread-pool round trip, one object per text) outweighs its speed on a few short texts.
- */
-export const FAST_TOKENIZER_MIN_CHARS = 2000;
 
 const PASS_TOKENS = 16;
 const PASS_TOKENS_STATIC = 512;
@@ -109,7 +101,7 @@ export class Encoder implements Embedder {
   readonly idsConcatenate: boolean;
   private readonly tokenizer: PreTrainedTokenizer;
   private readonly model: PreTrainedModel;
-  private readonly fast: FastTokenizer | null;
+  private readonly wordPiece: WordPiece | null;
   private readonly session: InferenceSession | null;
   private readonly outputName: string | null;
   private readonly padId: number;
@@ -129,7 +121,7 @@ export class Encoder implements Embedder {
     this.fingerprint = m.fingerprint;
     this.tokenizer = m.tokenizer;
     this.model = m.model;
-    this.fast = m.fastTokenizer ?? null;
+    this.wordPiece = m.wordPiece ?? null;
     const session = (m.model as unknown as { sessions?: Record<string, InferenceSession> }).sessions?.model ?? null;
     // Our own tensors only for the inputs we know how to fill; any other graph goes through transformers.js.
     this.session = session && session.inputNames.every((n) => KNOWN_INPUTS.has(n)) && session.inputNames.includes('input_ids') ? session : null;
@@ -140,7 +132,9 @@ export class Encoder implements Embedder {
     const probe = m.tokenizer.encode('semantic notes');
     const bare = m.tokenizer.encode('semantic notes', { add_special_tokens: false });
     this.specials = empty.length === 2 && probe.join() === [empty[0], ...bare, empty[1]].join() ? [empty[0], empty[1]] : null;
-    this.idsConcatenate = this.specials !== null && idsConcatenate(m.tokenizerShape ?? null);
+    // BERT's normalizer works per character, its pre-tokenizer splits at whitespace and WordPiece
+    // reads each word alone: ids(a + whitespace + b) = ids(a) ++ ids(b).
+    this.idsConcatenate = this.specials !== null && this.wordPiece !== null;
     // A static model (no transformer layers) costs little per token, so a pass's fixed cost (JS,
     // tensors, the session call) is worth many tokens; a transformer's tokens are dear.
     const layers = (m.model.config as unknown as { num_hidden_layers?: number }).num_hidden_layers;
@@ -161,9 +155,9 @@ export class Encoder implements Embedder {
     return this.tokenize(text).length;
   }
 
-  /** Ids of a text without special tokens (transformers.js, the reference), for EmbedOptions.ids. */
+  /** Ids of a text without special tokens, as transformers.js gives them; for EmbedOptions.ids. */
   tokenize(text: string): number[] {
-    return this.tokenizer.encode(text, { add_special_tokens: false });
+    return this.wordPiece?.encode(text) ?? this.tokenizer.encode(text, { add_special_tokens: false });
   }
 
   async embed(texts: string[], opts: EmbedOptions = {}): Promise<Float32Array[]> {
@@ -175,7 +169,7 @@ export class Encoder implements Embedder {
       await this.embedReference(texts.map((t) => prefix + t), out, pooling, normalize, opts);
       return out;
     }
-    const ids = await this.idsOf(texts, prefix, opts.ids);
+    const ids = this.idsOf(texts, prefix, opts.ids);
     const order = texts.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length);
     let done = 0;
     for (const [start, end] of splitBatches(order.map((i) => ids[i].length), this.batchSize, this.passTokens)) {
@@ -195,7 +189,7 @@ export class Encoder implements Embedder {
    * Ids with special tokens, cut to the window as transformers.js cuts them (the first maxTokens,
    * so a cut text loses its [SEP]: the vectors stay those of the reference path).
    */
-  private async idsOf(texts: string[], prefix: string, given: EmbedOptions['ids']): Promise<number[][]> {
+  private idsOf(texts: string[], prefix: string, given: EmbedOptions['ids']): number[][] {
     const max = this.profile.maxTokens;
     const out = new Array<number[]>(texts.length);
     // Given ids are of the text alone; a prefix joins them only across whitespace.
@@ -216,17 +210,13 @@ export class Encoder implements Embedder {
         out[i] = ids;
       } else rest.push(i);
     }
-    let fastIdx = this.fast ? rest.filter((i) => !mayDiffer(prefix + texts[i])) : [];
-    let chars = 0;
-    for (const i of fastIdx) chars += texts[i].length;
-    if (chars < FAST_TOKENIZER_MIN_CHARS) fastIdx = [];
-    if (fastIdx.length) {
-      const enc = await this.fast!.encodeBatch(fastIdx.map((i) => prefix + texts[i]));
-      fastIdx.forEach((i, j) => (out[i] = enc[j].length > max ? enc[j].slice(0, max) : enc[j]));
-    }
     for (const i of rest) {
-      if (out[i]) continue;
-      const ids = this.tokenizer.encode(prefix + texts[i]);
+      const t = prefix + texts[i];
+      let ids: number[];
+      if (this.specials) {
+        const [cls, sep] = this.specials;
+        ids = [cls, ...this.tokenize(t), sep];
+      } else ids = this.tokenizer.encode(t);
       out[i] = ids.length > max ? ids.slice(0, max) : ids;
     }
     return out;

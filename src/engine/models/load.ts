@@ -13,7 +13,7 @@ import { externalDataFiles } from './folder';
 import { ONNX_FILE, readProfile, type ModelKind, type ModelProfile } from './profile';
 import type { ModelLocation } from './resolve';
 import { readJson } from '../util/fsProbe';
-import { loadFastTokenizer, type FastTokenizer, type TokenizerShape } from '../embedding/fastTokenizer';
+import { WordPiece, type WordPieceJson } from '../embedding/wordPiece';
 
 export interface LoadedModel {
   id: string;
@@ -30,10 +30,8 @@ export interface LoadedModel {
   /** Embedding: vector size. Fill-mask: vocabulary size. Cross-encoder: number of labels. */
   dims: number;
   location: ModelLocation;
-  /** Embedding models: the Rust tokenizer, or null where its native module is absent (then transformers.js tokenizes). */
-  fastTokenizer?: FastTokenizer | null;
-  /** tokenizer.json's normalizer, pre-tokenizer and model types. */
-  tokenizerShape?: TokenizerShape | null;
+  /** Embedding models with a BERT WordPiece tokenizer: the fast copy of it (else null: transformers.js tokenizes). */
+  wordPiece?: WordPiece | null;
 }
 
 export interface LoadOptions {
@@ -92,7 +90,7 @@ async function doLoad(loc: ModelLocation, kind: ModelKind, opts: LoadOptions): P
   const onnxSize = sizeOf(onnxPath);
   if (onnxSize === null) throw fail(`${onnxName} (${profile.dtype} weights) is missing`);
   if (onnxSize === 0) throw fail(`${onnxName} is empty — delete the folder and fetch the model again`);
-  const { maxId: tokenizerMaxId, shape: tokenizerShape } = checkVocab(loc, config as Record<string, unknown>, fail);
+  const { maxId: tokenizerMaxId, json: tokenizerJson } = checkVocab(loc, config as Record<string, unknown>, fail);
 
   const T = lib();
   T.env.allowRemoteModels = false;
@@ -140,9 +138,8 @@ async function doLoad(loc: ModelLocation, kind: ModelKind, opts: LoadOptions): P
     throw fail((err as Error).message);
   }
   const fingerprint = fingerprintOf(loc, profile, onnxName, config as Record<string, unknown>, kind, dims);
-  // Never fails the load: without the native module (or with an unusual tokenizer) it is null.
-  const fastTokenizer = kind === 'embedding' ? loadFastTokenizer(path.join(loc.dir, 'tokenizer.json'), tokenizerShape) : null;
-  return { id, kind, tokenizer, model, profile, fingerprint, dims, location: loc, fastTokenizer, tokenizerShape };
+  const wordPiece = kind === 'embedding' ? WordPiece.from(tokenizerJson) : null;
+  return { id, kind, tokenizer, model, profile, fingerprint, dims, location: loc, wordPiece };
 }
 
 /**
@@ -182,11 +179,11 @@ async function probe(id: string, kind: ModelKind, tokenizer: PreTrainedTokenizer
 
 /**
  * The tokenizer's highest id must fit the model's embedding table (config vocab_size), or the first
- * unusual word would crash inside ONNX Runtime's Gather. Returns that highest id, and the
- * tokenizer's shape (which decides whether the Rust tokenizer may stand in).
+ * unusual word would crash inside ONNX Runtime's Gather. Returns that highest id, and the parsed
+ * tokenizer.json (read once, for the fast WordPiece too).
  */
-function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (p: string) => Error): { maxId: number; shape: TokenizerShape } {
-  const tok = readJson(path.join(loc.dir, 'tokenizer.json')) as (TokenizerShape & { model?: { vocab?: Record<string, number> | [string, number][] }; added_tokens?: { id: number }[] }) | null;
+function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (p: string) => Error): { maxId: number; json: WordPieceJson } {
+  const tok = readJson(path.join(loc.dir, 'tokenizer.json')) as { model?: { vocab?: Record<string, number> | [string, number][] }; added_tokens?: { id: number }[] } | null;
   if (!tok || typeof tok !== 'object') throw fail('tokenizer.json is missing or not valid JSON');
   const vocab = tok.model?.vocab;
   let maxId = -1;
@@ -197,7 +194,7 @@ function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (
   if (typeof size === 'number' && size > 0 && maxId >= size) {
     throw fail(`its tokenizer has ${maxId + 1} tokens (ids up to ${maxId}) but the model's embedding table (config.json vocab_size) has only ${size}: the tokenizer does not belong to this model`);
   }
-  return { maxId, shape: { normalizer: tok.normalizer ?? null, pre_tokenizer: tok.pre_tokenizer ?? null, model: { type: tok.model?.type } } };
+  return { maxId, json: tok as WordPieceJson };
 }
 
 function fingerprintOf(loc: ModelLocation, p: ModelProfile, onnxName: string, config: Record<string, unknown>, kind: ModelKind, dims: number): string {

@@ -1,15 +1,13 @@
-// The encoder's fast path against the reference: the Rust tokenizer gives transformers.js' ids on
+// The encoder's fast path against the reference: our WordPiece gives transformers.js' ids on
 // English and Korean text, the encoder's own tensors give the vectors transformers.js' tokenizer
-// + model call give, passages embedded from the chunker's ids get the same vectors as from their
-// text, and a missing native module leaves loading and embedding working.
+// + model call give, and passages embedded from the chunker's ids get the same vectors as from
+// their text. Also: the Rust tokenizer the benchmark's floor uses gives the same ids but for one case.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '@huggingface/transformers' with { 'resolution-mode': 'import' };
-import { Encoder, FAST_TOKENIZER_MIN_CHARS } from '../../../src/engine/embedding/encoder';
-import { mayDiffer } from '../../../src/engine/embedding/fastTokenizer';
+import { Encoder } from '../../../src/engine/embedding/encoder';
 import { pool } from '../../../src/engine/embedding/pooling';
 import { keywordText } from '../../../src/engine/index/passageIndex';
 import { chunkMarkdown, chunkMarkdownWithIds } from '../../../src/engine/notes/chunker';
@@ -26,42 +24,48 @@ function jsonl(file: string, n: number): string[] {
 // Characters where tokenizers (and Unicode tables) tend to part ways.
 const EDGE = ['', ' ', '\n\n', 'a\u0000b\u0001c', 'café Café CAFÉ cafe\u0301', '한국어 텍스트', '한국어'.normalize('NFD'), '👍🏽 family 👨‍👩‍👧 ok', `${'x'.repeat(150)} y`, '\u200b\u200d\ufeffzero width', 'Ǆ ǅ ǆ ﬁ ﬀ Ⅻ ① ㈱ ㎏', 'İstanbul ß ẞ', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝐛𝐨𝐥𝐝', '中文字符 日本語のテキスト ㄱㄴㄷ', '\t\r\n\u00a0\u2028\u3000 spaces', '\ue000 private use', '\u0378 unassigned 🫨', 'don\'t "quote" — dash…', '```js\nconst x = 1;\n```', 'Soccer is a really fun [MASK].'];
 
-// Platforms @anush008/tokenizers 0.6.0 publishes a binary for (win32-arm64 has none: the encoder
-// falls back there, and the release workflow runs these tests on every target).
-const RUST_BUILDS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'darwin-x64', 'win32-x64'];
-const platform = `${process.platform}-${process.arch}`;
-const noBuild = RUST_BUILDS.includes(platform) ? false : `@anush008/tokenizers has no ${platform} binary`;
+const SIGMA = 'ΣΑΣ and ΟΔΥΣΣΕΥΣ';
+const ADDED = ['Soccer is a really fun [MASK].', '[CLS] x [SEP]', 'fun [mask].'];
 
-async function sameIds(id: string, texts: string[]): Promise<string[]> {
+async function differing(id: string, texts: string[]): Promise<string[]> {
   const m = await load(id);
-  assert.ok(m.fastTokenizer, `the Rust tokenizer should load for ${id} on ${platform}`);
-  const fast = await m.fastTokenizer.encodeBatch(texts);
-  return texts.filter((t, i) => m.tokenizer.encode(t).join() !== fast[i].join());
+  assert.ok(m.wordPiece, `${id} has a BERT WordPiece tokenizer`);
+  const enc = new Encoder(m);
+  return texts.filter((t) => m.tokenizer.encode(t, { add_special_tokens: false }).join() !== enc.tokenize(t).join());
 }
 
-test('the Rust tokenizer gives transformers.js ids on 1,000 SciFact abstracts and edge cases (English, uncased)', { skip: noBuild }, async () => {
-  assert.deepEqual(await sameIds(EN, [...jsonl('scifact/corpus.jsonl', 1000), ...EDGE]), []);
+test('our WordPiece gives transformers.js ids on 1,000 SciFact abstracts and edge cases (English, uncased)', async () => {
+  assert.deepEqual(await differing(EN, [...jsonl('scifact/corpus.jsonl', 1000), ...EDGE, SIGMA, ...ADDED]), []);
 });
 
-test('the Rust tokenizer gives transformers.js ids on the KorQuAD paragraphs and edge cases (Korean, cased)', { skip: noBuild }, async () => {
+test('our WordPiece gives transformers.js ids on the KorQuAD paragraphs and edge cases (Korean, cased)', async () => {
   const paras = jsonl('korquad-a/corpus.jsonl', 10_000);
   assert.ok(paras.length > 400);
-  assert.deepEqual(await sameIds(KO, [...paras, ...EDGE]), []);
+  assert.deepEqual(await differing(KO, [...paras, ...EDGE, SIGMA, ...ADDED]), []);
 });
 
-test('word-final Σ is where they differ (JS lowercases it to ς): such texts go to transformers.js', { skip: noBuild }, async () => {
-  const t = 'ΣΑΣ and ΟΔΥΣΣΕΥΣ';
-  assert.deepEqual(await sameIds(EN, [t]), [t], 'if the two now agree on final sigma, mayDiffer can go');
-  assert.ok(mayDiffer(t));
+test('texts with an added token ([MASK], [CLS]…) are left to transformers.js, which splits them out first', async () => {
   const m = await load(EN);
-  const enc = new Encoder(m);
-  const slow = new Encoder({ ...m, fastTokenizer: null });
-  // With abstracts, so the batch is long enough for the Rust tokenizer.
-  const texts = [t, ...jsonl('scifact/corpus.jsonl', 5)];
-  assert.ok(texts.join('').length >= FAST_TOKENIZER_MIN_CHARS);
-  const [a] = await enc.embed(texts);
-  const [b] = await slow.embed(texts);
-  assert.deepEqual(Array.from(a), Array.from(b));
+  assert.equal(m.wordPiece!.encode(ADDED[0]), null);
+  assert.deepEqual(new Encoder(m).tokenize(ADDED[0]), [4715, 2003, 1037, 2428, 4569, 103, 1012]);
+  assert.notEqual(m.wordPiece!.encode('fun [mask].'), null, 'lowercase is no added token');
+});
+
+// Platforms @anush008/tokenizers 0.6.0 publishes a binary for (the release workflow runs the
+// tests on win32-arm64 too, which it has none for).
+const RUST_BUILDS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'darwin-x64', 'win32-x64'];
+const platform = `${process.platform}-${process.arch}`;
+
+test("the Rust tokenizer (the benchmark's floor) gives the same ids, but lowercases word-final Σ to σ where JavaScript gives ς", { skip: RUST_BUILDS.includes(platform) ? false : `no ${platform} build` }, async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Tokenizer } = require('@anush008/tokenizers') as typeof import('@anush008/tokenizers');
+  const m = await load(EN);
+  const rust = Tokenizer.fromFile(path.join(modelsDir(), EN, 'tokenizer.json'));
+  rust.disableTruncation();
+  rust.disablePadding();
+  const texts = [...jsonl('scifact/corpus.jsonl', 500), ...EDGE, SIGMA];
+  const ids = (await rust.encodeBatch(texts)).map((e) => e.getIds().join());
+  assert.deepEqual(texts.filter((t, i) => m.tokenizer.encode(t).join() !== ids[i]), [SIGMA]);
 });
 
 /** The former path: transformers.js tokenizes and runs the model, then the same pooling. */
@@ -89,7 +93,7 @@ for (const id of [EN, KO, TINY_BERT]) {
     const m = await load(id);
     const long = jsonl('scifact/corpus.jsonl', 300).filter((t) => m.tokenizer.encode(t).length > m.profile.maxTokens).slice(0, 3);
     assert.ok(long.length > 0 || m.profile.maxTokens > 1000, 'some abstracts run past the window');
-    const texts = [...jsonl('scifact/corpus.jsonl', 20), ...jsonl('korquad-a/corpus.jsonl', 10), ...long, ...EDGE, 'ΣΑΣ'];
+    const texts = [...jsonl('scifact/corpus.jsonl', 20), ...jsonl('korquad-a/corpus.jsonl', 10), ...long, ...EDGE, SIGMA, ...ADDED];
     const enc = new Encoder(m, undefined, 8);
     const got = await enc.embed(texts);
     const want = await reference(id, texts);
@@ -129,27 +133,10 @@ test("passages embedded from the chunker's ids: the ids are the passage text's, 
   assert.ok(maxDiff(fromIds, fromText) < 1e-6);
 });
 
-test('without the native module a model still loads and embeds, with transformers.js tokenizing', () => {
-  // A child process where resolving @anush008/tokenizers fails, as on a platform without its binary.
-  const script = `
-    const Module = require('node:module');
-    const resolve = Module._resolveFilename;
-    Module._resolveFilename = function (req, ...rest) {
-      if (req.startsWith('@anush008/')) throw Object.assign(new Error('Cannot find module ' + req), { code: 'MODULE_NOT_FOUND' });
-      return resolve.call(this, req, ...rest);
-    };
-    const { loadModel } = require(${JSON.stringify(path.join(repoRoot, 'out', 'src', 'engine', 'models', 'load.js'))});
-    const { resolveModel } = require(${JSON.stringify(path.join(repoRoot, 'out', 'src', 'engine', 'models', 'resolve.js'))});
-    const { Encoder } = require(${JSON.stringify(path.join(repoRoot, 'out', 'src', 'engine', 'embedding', 'encoder.js'))});
-    (async () => {
-      const m = await loadModel(await resolveModel(${JSON.stringify(EN)}, { modelsDir: ${JSON.stringify(modelsDir())} }), 'embedding');
-      const [v] = await new Encoder(m).embed(['semantic notes']);
-      console.log(JSON.stringify({ fast: m.fastTokenizer, dims: v.length, norm: Math.hypot(...v) }));
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { fast: unknown; dims: number; norm: number };
-  assert.equal(res.fast, null);
-  assert.equal(res.dims, 256);
-  assert.ok(Math.abs(res.norm - 1) < 1e-5);
+test('without our WordPiece (another tokenizer kind), transformers.js tokenizes and the vectors are the same', async () => {
+  const m = await load(EN);
+  const texts = [...jsonl('scifact/corpus.jsonl', 8), ...EDGE, SIGMA, ...ADDED];
+  const slow = new Encoder({ ...m, wordPiece: null });
+  assert.equal(slow.idsConcatenate, false);
+  assert.ok(maxDiff(await new Encoder(m).embed(texts), await slow.embed(texts)) < 1e-6);
 });
