@@ -63,8 +63,7 @@ export class WordPiece {
     const norm = this.normalize(text);
     for (const a of this.added) if (text.includes(a) || norm.includes(a)) return null;
     const out: number[] = [];
-    for (const m of norm.trim().matchAll(WORDS)) {
-      const word = m[0];
+    for (const word of norm.trim().match(WORDS) ?? []) {
       const id = this.vocab.get(word);
       if (id !== undefined) {
         out.push(id);
