@@ -110,7 +110,9 @@ async function embeddingRows(rows: Record<string, unknown>[], results: unknown[]
     T.env.allowRemoteModels = false;
     T.env.localModelPath = loc.root.endsWith(path.sep) ? loc.root : loc.root + path.sep;
     const extractor = await T.pipeline('feature-extraction', id, { dtype: m.profile.dtype, device: 'cpu', local_files_only: true, session_options: { intraOpNumThreads: THREADS, interOpNumThreads: 1 } });
-    (extractor.tokenizer as unknown as { model_max_length: number }).model_max_length = m.profile.maxTokens;
+    // The same window, or the comparison would not be of the same work.
+    const window = (extractor.tokenizer as unknown as { model_max_length: number }).model_max_length;
+    if (window !== m.profile.maxTokens) throw new Error(`${id}: the pipeline cuts at ${window} tokens, ours at ${m.profile.maxTokens}`);
     // Rows as views of the output tensor: no conversion the pipeline's users need not make.
     const pipe = async (texts: string[]) => {
       const t = await extractor(texts, { pooling: 'mean', normalize: true });
