@@ -117,7 +117,8 @@ export class RoutedEncoder implements Embedder {
     const total = otherIdx.length + hangulIdx.length;
     // Progress is reported in texts: model passes done so far, scaled to the caller's count.
     const progress = (offset: number) => (done: number) => opts.onProgress?.(Math.round(((offset + done) / Math.max(1, total)) * texts.length), texts.length);
-    const partOpts = { ...opts, normalize: true };
+    // Ids given for the whole texts do not belong to either part's text.
+    const partOpts = { ...opts, normalize: true, ids: undefined };
     const otherVecs = otherIdx.length ? await this.other.embed(otherIdx.map((i) => routes[i].other!), { ...partOpts, onProgress: progress(0) }) : [];
     const hangulVecs = hangulIdx.length ? await this.hangul.embed(hangulIdx.map((i) => routes[i].hangul!), { ...partOpts, onProgress: progress(otherIdx.length) }) : [];
     const out = texts.map(() => new Float32Array(this.dims));

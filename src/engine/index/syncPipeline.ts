@@ -2,7 +2,8 @@
 // log one change per note as soon as its vectors exist. Unchanged files (same size and mtime, or
 // same content hash) are never re-embedded, and unchanged passages of an edited or renamed note
 // keep their vectors.
-import { CHUNKER_VERSION, chunkMarkdown } from '../notes/chunker';
+import { Encoder } from '../embedding/encoder';
+import { CHUNKER_VERSION, chunkMarkdownWithIds } from '../notes/chunker';
 import { readNote, walkNotes } from '../notes/walker';
 import { notePath } from '../notes/noteFiles';
 import type { StoreOp, StoredChunk } from '../store/noteStore';
@@ -72,11 +73,14 @@ export async function indexNotes(
 ): Promise<{ changed: number; embedded: number }> {
   const enc = t.opts.encoder;
   const maxTokens = t.opts.maxTokens ?? Math.min(256, (enc?.profile.maxTokens ?? 512) - 2);
-  const countTokens = enc ? (s: string) => enc.countTokens(s) : undefined;
+  // Each passage is tokenized once: the ids that sized it are the ids embedded (when the
+  // tokenizer's ids concatenate; otherwise the encoder tokenizes the passage again).
+  const tokenize = enc instanceof Encoder && enc.idsConcatenate ? (s: string) => enc.tokenize(s) : undefined;
+  const countTokens = enc && !tokenize ? (s: string) => enc.countTokens(s) : undefined;
   let changed = 0;
   let embedded = 0;
   let done = 0;
-  type Pending = { rel: string; hash: string; size: number; mtimeMs: number; chunks: StoredChunk[] };
+  type Pending = { rel: string; hash: string; size: number; mtimeMs: number; chunks: StoredChunk[]; ids: (readonly number[] | null)[] };
   let pending: Pending[] = [];
   let pendingChunks = 0;
 
@@ -85,18 +89,27 @@ export async function indexNotes(
     let vectorsByFile: (Float32Array[] | null)[] = pending.map(() => null);
     if (enc) {
       // Passages whose text is unchanged keep their old vector.
-      const need: { f: number; c: number; text: string }[] = [];
+      const need: { f: number; c: number; text: string; ids: readonly number[] | null }[] = [];
+      const headingIds = new Map<string, readonly number[]>();
+      // keywordText is heading + "\n" + text: its ids are the heading's then the passage's.
+      const idsOf = (c: StoredChunk, ids: readonly number[] | null): readonly number[] | null => {
+        if (!ids || !tokenize) return null;
+        if (!c.heading) return ids;
+        let h = headingIds.get(c.heading);
+        if (!h) headingIds.set(c.heading, (h = tokenize(c.heading)));
+        return [...h, ...ids];
+      };
       vectorsByFile = pending.map((p, f) =>
         p.chunks.map((c, ci) => {
           const text = keywordText(c);
           const old = reuse.get(text);
           if (old) return old;
-          need.push({ f, c: ci, text });
+          need.push({ f, c: ci, text, ids: idsOf(c, p.ids[ci]) });
           return new Float32Array(0);
         }),
       );
       if (need.length) {
-        const vecs = await enc.embed(need.map((n) => n.text), { role: 'passage', signal });
+        const vecs = await enc.embed(need.map((n) => n.text), { role: 'passage', signal, ids: need.map((n) => n.ids) });
         need.forEach((n, i) => (vectorsByFile[n.f]![n.c] = vecs[i]));
         embedded += need.length;
       }
@@ -135,8 +148,9 @@ export async function indexNotes(
       continue;
     }
     for (const [k, v] of t.state.vectorsOf(rel)) reuse.set(k, v);
-    const chunks = chunkMarkdown(rel, res.text, { maxTokens, countTokens }).map((c) => ({ ...c, id: t.state.nextId++ }));
-    pending.push({ rel, hash: res.hash, size: stat.size, mtimeMs: stat.mtimeMs, chunks });
+    const cut = chunkMarkdownWithIds(rel, res.text, { maxTokens, countTokens, tokenize });
+    const chunks = cut.chunks.map((c) => ({ ...c, id: t.state.nextId++ }));
+    pending.push({ rel, hash: res.hash, size: stat.size, mtimeMs: stat.mtimeMs, chunks, ids: cut.ids });
     pendingChunks += chunks.length;
     if (pendingChunks >= EMBED_BATCH) await flush();
   }

@@ -13,6 +13,7 @@ import { externalDataFiles } from './folder';
 import { ONNX_FILE, readProfile, type ModelKind, type ModelProfile } from './profile';
 import type { ModelLocation } from './resolve';
 import { readJson } from '../util/fsProbe';
+import { WordPiece, type WordPieceJson } from '../embedding/wordPiece';
 
 export interface LoadedModel {
   id: string;
@@ -29,6 +30,8 @@ export interface LoadedModel {
   /** Embedding: vector size. Fill-mask: vocabulary size. Cross-encoder: number of labels. */
   dims: number;
   location: ModelLocation;
+  /** Embedding models with a BERT WordPiece tokenizer: the fast copy of it (else null: transformers.js tokenizes). */
+  wordPiece?: WordPiece | null;
 }
 
 export interface LoadOptions {
@@ -87,7 +90,7 @@ async function doLoad(loc: ModelLocation, kind: ModelKind, opts: LoadOptions): P
   const onnxSize = sizeOf(onnxPath);
   if (onnxSize === null) throw fail(`${onnxName} (${profile.dtype} weights) is missing`);
   if (onnxSize === 0) throw fail(`${onnxName} is empty — delete the folder and fetch the model again`);
-  const tokenizerMaxId = checkVocab(loc, config as Record<string, unknown>, fail);
+  const { maxId: tokenizerMaxId, json: tokenizerJson } = checkVocab(loc, config as Record<string, unknown>, fail);
 
   const T = lib();
   T.env.allowRemoteModels = false;
@@ -135,7 +138,8 @@ async function doLoad(loc: ModelLocation, kind: ModelKind, opts: LoadOptions): P
     throw fail((err as Error).message);
   }
   const fingerprint = fingerprintOf(loc, profile, onnxName, config as Record<string, unknown>, kind, dims);
-  return { id, kind, tokenizer, model, profile, fingerprint, dims, location: loc };
+  const wordPiece = kind === 'embedding' ? WordPiece.from(tokenizerJson) : null;
+  return { id, kind, tokenizer, model, profile, fingerprint, dims, location: loc, wordPiece };
 }
 
 /**
@@ -175,9 +179,10 @@ async function probe(id: string, kind: ModelKind, tokenizer: PreTrainedTokenizer
 
 /**
  * The tokenizer's highest id must fit the model's embedding table (config vocab_size), or the first
- * unusual word would crash inside ONNX Runtime's Gather. Returns that highest id.
+ * unusual word would crash inside ONNX Runtime's Gather. Returns that highest id, and the parsed
+ * tokenizer.json (read once, for the fast WordPiece too).
  */
-function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (p: string) => Error): number {
+function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (p: string) => Error): { maxId: number; json: WordPieceJson } {
   const tok = readJson(path.join(loc.dir, 'tokenizer.json')) as { model?: { vocab?: Record<string, number> | [string, number][] }; added_tokens?: { id: number }[] } | null;
   if (!tok || typeof tok !== 'object') throw fail('tokenizer.json is missing or not valid JSON');
   const vocab = tok.model?.vocab;
@@ -189,7 +194,7 @@ function checkVocab(loc: ModelLocation, config: Record<string, unknown>, fail: (
   if (typeof size === 'number' && size > 0 && maxId >= size) {
     throw fail(`its tokenizer has ${maxId + 1} tokens (ids up to ${maxId}) but the model's embedding table (config.json vocab_size) has only ${size}: the tokenizer does not belong to this model`);
   }
-  return maxId;
+  return { maxId, json: tok as WordPieceJson };
 }
 
 function fingerprintOf(loc: ModelLocation, p: ModelProfile, onnxName: string, config: Record<string, unknown>, kind: ModelKind, dims: number): string {

@@ -17,6 +17,13 @@ export const CHUNKER_VERSION = 2;
 export interface ChunkOptions {
   maxTokens?: number;
   countTokens?: (text: string) => number;
+  /**
+   * Token ids of a text without special tokens; counts like countTokens (which it replaces) and
+   * gives each passage its ids (chunkMarkdownWithIds), so the encoder need not tokenize the
+   * passage again. Only for tokenizers where ids(a + whitespace + b) = ids(a) ++ ids(b)
+   * (Encoder.idsConcatenate): a passage's ids are put together from its pieces'.
+   */
+  tokenize?: (text: string) => readonly number[];
   minChars?: number;
 }
 
@@ -48,10 +55,35 @@ interface Section {
 }
 
 export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions = {}): Chunk[] {
+  return chunkMarkdownWithIds(filePath, text, opts).chunks;
+}
+
+/** Passages, and with opts.tokenize the token ids of each passage's text (null where not known). */
+export function chunkMarkdownWithIds(filePath: string, text: string, opts: ChunkOptions = {}): { chunks: Chunk[]; ids: (readonly number[] | null)[] } {
   const maxTokens = Math.max(16, opts.maxTokens ?? 256);
   // Only truly tiny sections merge: a short note section is often exactly the answer a search wants.
   const minChars = opts.minChars ?? 48;
-  const real = opts.countTokens;
+  const tokenize = opts.tokenize;
+  // Ids of every text counted, by text: passages are joins of counted pieces.
+  const memo = new Map<string, readonly number[]>();
+  const real = tokenize
+    ? (s: string) => {
+        let ids = memo.get(s);
+        if (!ids) memo.set(s, (ids = tokenize(s)));
+        return ids.length;
+      }
+    : opts.countTokens;
+  /** Ids of texts joined at whitespace, from the parts' ids; null when a part was never tokenized. */
+  const joinIds = (parts: string[]): readonly number[] | null => {
+    if (!tokenize) return null;
+    const all: number[] = [];
+    for (const p of parts) {
+      const ids = memo.get(p);
+      if (!ids) return null;
+      for (const id of ids) all.push(id);
+    }
+    return all;
+  };
   // The real tokenizer is exact but slow on huge strings: estimate first, count precisely only
   // what could plausibly fit.
   // A character floor keeps passages short even where the tokenizer counts little: WordPiece
@@ -71,6 +103,10 @@ export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions
     const emit = () => {
       if (cur.length === 0) return;
       const body = cur.map((b) => b.text).join('\n\n').trim();
+      if (body && tokenize && !memo.has(body)) {
+        const ids = joinIds(cur.map((b) => b.text));
+        if (ids) memo.set(body, ids);
+      }
       if (body) chunks.push({ path: filePath, startLine: cur[0].start, endLine: cur[cur.length - 1].end, heading: sec.heading, text: body });
       cur = [];
       curTokens = 0;
@@ -88,7 +124,14 @@ export function chunkMarkdown(filePath: string, text: string, opts: ChunkOptions
     const first = chunks.find((c) => c.heading === sec.heading && c.endLine >= sec.start && c.startLine >= sec.start);
     if (first && first.startLine > sec.start) first.startLine = sec.start;
   }
-  return mergeSmall(chunks, maxTokens, minChars, count);
+  const merged = mergeSmall(chunks, maxTokens, minChars, count, (text, a, b) => {
+    // A merged passage's ids are its two parts' (joined by a blank line): no second tokenization.
+    if (tokenize && !memo.has(text)) {
+      const ids = joinIds([a, b]);
+      if (ids) memo.set(text, ids);
+    }
+  });
+  return { chunks: merged, ids: merged.map((c) => (tokenize ? (memo.get(c.text) ?? null) : null)) };
 }
 
 /** Splits a block over budget on lines of the file, then sentences, then by characters. */
@@ -172,10 +215,11 @@ function splitSentences(block: Block, maxTokens: number, count: (s: string) => n
  * passage's breadcrumb is the part the two share followed by what each adds ("Note › A + B" for
  * two sibling sections), so neither section's heading is lost to search or to the reader.
  */
-function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count: (s: string) => number): Chunk[] {
+function mergeSmall(chunks: Chunk[], maxTokens: number, minChars: number, count: (s: string) => number, joined: (text: string, a: string, b: string) => void): Chunk[] {
   const out: Chunk[] = [];
   const join = (a: Chunk, b: Chunk): Chunk | null => {
     const text = `${a.text}\n\n${b.text}`;
+    joined(text, a.text, b.text);
     return count(text) <= maxTokens ? { ...a, endLine: b.endLine, heading: mergedCrumb(a.heading, b.heading), text } : null;
   };
   for (const c of chunks) {
