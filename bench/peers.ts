@@ -68,6 +68,8 @@ type Ranked = { ids: number[]; variants?: Record<string, number[]> };
 
 interface Engine {
   search: Partial<Record<Mode, (q: Query) => Promise<Ranked>>>;
+  /** Keeps a build-only index alive until it is measured. */
+  hold?: unknown;
   dispose(): Promise<void>;
 }
 
@@ -361,7 +363,7 @@ function engines(passages: Passage[], dims: number, emb: Embedder | null, { lanc
       const index = new PassageIndex({ dims: keywordOnly ? null : dims });
       for (const p of passages) index.add(p.chunk, keywordOnly ? null : p.vector);
       const search = (mode: 'keyword' | 'semantic' | 'hybrid') => async (q: Query) => ({ ids: (await index.search(q.text, mode === 'keyword' ? null : emb!, { mode, k: K })).map((r) => r.chunk.id) });
-      return { search: keywordOnly ? {} : { keyword: search('keyword'), vector: search('semantic'), hybrid: search('hybrid') }, dispose: async () => {} };
+      return { search: keywordOnly ? {} : { keyword: search('keyword'), vector: search('semantic'), hybrid: search('hybrid') }, hold: index, dispose: async () => {} };
     },
   });
   /**
@@ -398,7 +400,7 @@ function engines(passages: Passage[], dims: number, emb: Embedder | null, { lanc
       async build() {
         const v = new VectorIndex(dims);
         for (const p of passages) v.add(p.chunk.id, p.vector);
-        return { search: {}, dispose: async () => {} };
+        return { search: {}, hold: v, dispose: async () => {} };
       },
     },
     oramaPeer('orama', false),
