@@ -4,12 +4,13 @@ import * as embedding from './embedding';
 import * as indexing from './indexing';
 import * as keyword from './keyword';
 import * as models from './models';
+import * as peers from './peers';
 import { quick } from './lib';
 import * as quality from './quality';
 import { writeReport } from './report';
 import * as scale from './scale';
 
-const PARTS: Record<string, { run: () => Promise<void> }> = { embedding, keyword, indexing, scale, quality, models };
+const PARTS: Record<string, { run: () => Promise<void> }> = { embedding, keyword, indexing, scale, quality, models, peers };
 
 async function main(): Promise<void> {
   const asked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
