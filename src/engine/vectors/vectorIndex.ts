@@ -198,9 +198,9 @@ export class VectorIndex {
     return res.neighbors.map((id, i) => ({ id, score: 1 - res.distances[i] }));
   }
 
-  /** The search breadth in use now (before raising it to k). */
+  /** The search breadth in use now (before raising it to k). Deleted points still sit in the graph and are walked, so they count. */
   get efSearch(): number {
-    return this.opts.efSearch || efForSize(this.size);
+    return this.opts.efSearch || efForSize(this.hnsw ? this.hnsw.getCurrentCount() : this.size);
   }
 
   /** Brute-force cosine over every vector: the ground truth the graph is measured against. */
