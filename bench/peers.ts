@@ -239,7 +239,7 @@ export async function run(): Promise<void> {
       orama: `defaults (BM25; every query term also matches as a prefix, Orama's radix-tree lookup; threshold 1, tolerance 0), similarity ${ORAMA_SIMILARITY}, hybridWeights default 0.5 / 0.5`,
       'orama (English, our weights)': 'the same with tokenizer language english, stemming, @orama/stopwords English list, and hybridWeights text 0.7 / vector 0.3 (the share our model uses)',
       lancedb: 'FTS index with default tokenizer settings, flat (exact) vector search with cosine distance, hybrid with RRFReranker (k = 60)',
-      vectra: 'LocalIndex, BM25 hybrid via queryItems(isBm25); vectra 0.12.3 (the last release for Node 20); its BM25 reads each passage's text from a .txt file in the index folder (written as part of its timed build, as its layout requires)',
+      vectra: 'LocalIndex, BM25 hybrid via queryItems(isBm25); vectra 0.12.3 (the last release for Node 20); its BM25 reads the text of each passage from a .txt file in the index folder (written as part of its timed build, as its layout requires)',
       minisearch: "Omnisearch's options (prefix, fuzzy by term length), one text field",
       'exact cosine': 'brute-force cosine over a Float32Array, top-k heap',
     },
