@@ -438,7 +438,7 @@ function engines(passages: Passage[], dims: number, emb: Embedder | null, { lanc
       limits: {
         hybrid: {
           queries: VECTRA_HYBRID_QUERIES,
-          why: 'each isBm25 query makes a new winkNLP, and wink-eng-lite-web-model re-stringifies its entity model on every load, longer each time: from about the 16th such query in a process each one is slower than the last, and the 21st throws RangeError: Invalid string length',
+          why: 'each isBm25 query makes a new winkNLP, and wink-eng-lite-web-model re-stringifies its entity model on every load, longer each time: from about the 16th such query in a process each one is slower than the last, and the 21st throws RangeError: Invalid string length (seen with 0.15; 0.12.3 sets up its BM25 the same way, setupbm25 per query), and each one takes about 20 s',
         },
       },
       buildVs: 'ours',
