@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { keywordText } from '../src/engine/index/ranking';
 import { NotesIndex } from '../src/engine/index/notesIndex';
-import { chunkMarkdown } from '../src/engine/notes/chunker';
+import { Encoder } from '../src/engine/embedding/encoder';
+import { chunkMarkdown, chunkMarkdownWithIds } from '../src/engine/notes/chunker';
 import { readNote, walkNotes } from '../src/engine/notes/walker';
 import { Bm25Index } from '../src/engine/search/bm25';
 import { VectorIndex } from '../src/engine/vectors/vectorIndex';
@@ -20,10 +21,18 @@ const TINY_NOTES = quick ? 20_000 : 100_000;
 
 interface FullRun { files: number; passages: number; ms: number; peakRssBytes: number }
 
-function indexInChild(root: string): FullRun {
+/**
+ * The code path indexing is compared with in the same run: a checkout of an earlier version, built
+ * (BENCH_INDEXING_BASELINE=<its folder>; it must have out/bench/indexChild.js).
+ */
+const BASELINE = process.env.BENCH_INDEXING_BASELINE || null;
+/** The figure issue #11 starts from, recorded in bench/results/indexing.json on 2026-11-22 (same machine). */
+const RECORDED = { filesPerSecond: 118.1, tinyNotesPerSecond: 894, measuredAt: '2026-11-22' };
+
+function indexInChild(root: string, checkout = repoRoot): FullRun {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-bench-store-'));
   try {
-    const out = execFileSync(process.execPath, [path.join(repoRoot, 'out', 'bench', 'indexChild.js'), root, store, MODEL], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(process.execPath, [path.join(checkout, 'out', 'bench', 'indexChild.js'), root, store, MODEL], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
     return JSON.parse(out.trim().split('\n').pop()!) as FullRun;
   } finally {
     fs.rmSync(store, { recursive: true, force: true });
@@ -65,23 +74,33 @@ async function stages(root: string, fullMs: number): Promise<Record<string, numb
     if (r.ok) texts.push({ rel: f.path, text: r.text });
   }
   ms.read = nowMs() - t;
-  // Parsing and cutting with the cheap estimate only, then again sized by the real tokenizer:
-  // the difference is what sizing with the tokenizer costs.
+  // Parsing and cutting with the cheap estimate only, then again sized by the real tokenizer as
+  // the pipeline does (the ids that size a passage are the ids embedded): the difference is what
+  // tokenizing costs.
   t = nowMs();
   for (const n of texts) chunkMarkdown(n.rel, n.text, { maxTokens });
   ms['parse + chunk'] = nowMs() - t;
+  const tokenize = enc instanceof Encoder && enc.idsConcatenate ? (s: string) => enc.tokenize(s) : undefined;
+  const countTokens = tokenize ? undefined : (s: string) => enc.countTokens(s);
   t = nowMs();
-  const passages = texts.flatMap((n) => chunkMarkdown(n.rel, n.text, { maxTokens, countTokens: (s) => enc.countTokens(s) }).map(keywordText));
-  ms['sizing by tokenizer'] = Math.max(0, nowMs() - t - ms['parse + chunk']);
-  t = nowMs();
-  for (const p of passages) enc.countTokens(p);
-  const tokenizeMs = nowMs() - t;
+  const passages: string[] = [];
+  const passageIds: (readonly number[] | null)[] = [];
+  const headingIds = new Map<string, readonly number[]>();
+  for (const n of texts) {
+    const cut = chunkMarkdownWithIds(n.rel, n.text, { maxTokens, countTokens, tokenize });
+    cut.chunks.forEach((c, i) => {
+      passages.push(keywordText(c));
+      const ids = cut.ids[i];
+      let h = c.heading && tokenize ? headingIds.get(c.heading) : undefined;
+      if (c.heading && tokenize && !h) headingIds.set(c.heading, (h = tokenize(c.heading)));
+      passageIds.push(ids && tokenize ? (h ? [...h, ...ids] : ids) : null);
+    });
+  }
+  ms['tokenize (sizing; ids reused by the model)'] = Math.max(0, nowMs() - t - ms['parse + chunk']);
   t = nowMs();
   const vectors: Float32Array[] = [];
-  for (let i = 0; i < passages.length; i += 256) vectors.push(...(await enc.embed(passages.slice(i, i + 256), { role: 'passage' })));
-  const embedMs = nowMs() - t;
-  ms['tokenize for the model'] = Math.min(tokenizeMs, embedMs);
-  ms['model pass + pooling'] = Math.max(0, embedMs - tokenizeMs);
+  for (let i = 0; i < passages.length; i += 256) vectors.push(...(await enc.embed(passages.slice(i, i + 256), { role: 'passage', ids: passageIds.slice(i, i + 256) })));
+  ms['model pass + pooling'] = nowMs() - t;
   t = nowMs();
   const bm25 = new Bm25Index();
   passages.forEach((p, i) => bm25.add(i + 1, p));
@@ -109,6 +128,8 @@ export async function run(): Promise<void> {
   const full = indexInChild(root);
   const tinyRoot = tinyNotes(TINY_NOTES);
   const tiny = indexInChild(tinyRoot);
+  // The earlier code path on the same folders, right after ours.
+  const before = BASELINE ? { full: indexInChild(root, BASELINE), tiny: indexInChild(tinyRoot, BASELINE) } : null;
   const profile = { corpus: await stages(root, full.ms), tiny: await stages(tinyRoot, tiny.ms) };
   fs.rmSync(tinyRoot, { recursive: true, force: true });
 
@@ -140,13 +161,17 @@ export async function run(): Promise<void> {
   const restartRatio = restartMs / full.ms;
   const editRatio = editMs / full.ms;
   const mib = (b: number) => fmt(b / 2 ** 20, 0);
+  const speedup = before ? { full: before.full.ms / full.ms, tiny: before.tiny.ms / tiny.ms, checkout: path.basename(BASELINE!) } : null;
+  const recordedRatio = filesPerSecond / RECORDED.filesPerSecond;
   table([
     { what: `full index, ${MODEL}`, value: `${full.files} files, ${full.passages} passages`, detail: `${fmt(filesPerSecond, 0)} files/s, ${fmt((full.passages / full.ms) * 1000, 0)} passages/s, peak RSS ${mib(full.peakRssBytes)} MiB (≤ 700: ${bar(full.peakRssBytes <= 700 * 2 ** 20)})` },
     { what: `${tiny.files.toLocaleString('en-US')} tiny notes`, value: `${fmt(tinyPerSecond, 0)} notes/s`, detail: `≥ 2,000: ${bar(tinyPerSecond >= 2000)}; peak RSS ${mib(tiny.peakRssBytes)} MiB` },
+    ...(speedup ? [{ what: `same run, against ${speedup.checkout}`, value: `corpus ${fmt(speedup.full)}×, tiny notes ${fmt(speedup.tiny)}×`, detail: `corpus ≥ 3×: ${bar(speedup.full >= 3)}` }] : []),
+    { what: `against ${fmt(RECORDED.filesPerSecond, 1)} files/s recorded ${RECORDED.measuredAt}`, value: `${fmt(recordedRatio)}×`, detail: `≥ 3×: ${bar(recordedRatio >= 3)} (other days, other load: a rough guide)` },
     { what: 'restart, nothing changed', value: `${fmt(restartRatio * 100, 2)} % of full`, detail: `≤ 2 %: ${bar(restartRatio <= 0.02)}; re-embedded ${second.embedded}` },
     { what: 'one edited note searchable', value: `${fmt(editRatio * 1000, 3)} / 1000 of full`, detail: `≤ 1/1000: ${bar(editRatio <= 0.001)}` },
   ]);
   console.log('\nWhere a full index spends its time (each stage replayed alone; shares of the full run):');
   table(Object.keys(profile.corpus).map((stage) => ({ stage, 'notes corpus': `${fmt((profile.corpus[stage] / full.ms) * 100, 1)} %`, 'tiny notes': `${fmt((profile.tiny[stage] / tiny.ms) * 100, 1)} %` })));
-  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, restartRatio, reembeddedOnRestart: second.embedded, editRatio });
+  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, sameRunBaseline: speedup, recorded: { ...RECORDED, ratio: recordedRatio }, restartRatio, reembeddedOnRestart: second.embedded, editRatio });
 }

@@ -164,6 +164,8 @@ export function writeReport(): void {
   if (ix) {
     lines.push('| indexing the notes corpus | figure | bar |', '| --- | --- | --- |');
     lines.push(`| full index | ${ix.files} files, ${ix.passages} passages: ${f(ix.filesPerSecond, 0)} files/s, ${f(ix.passagesPerSecond, 0)} passages/s, peak RSS ${f(ix.peakRssBytes / 2 ** 20, 0)} MiB | |`);
+    if (ix.sameRunBaseline) lines.push(`| against ${ix.sameRunBaseline.checkout}, same run, same folders | corpus ${f(ix.sameRunBaseline.full)}× faster, tiny notes ${f(ix.sameRunBaseline.tiny)}× | corpus ≥ 3× ${ok(ix.sameRunBaseline.full >= 3)} |`);
+    if (ix.recorded) lines.push(`| against ${f(ix.recorded.filesPerSecond, 1)} files/s recorded ${ix.recorded.measuredAt} | ${f(ix.recorded.ratio)}× | ≥ 3× ${ok(ix.recorded.ratio >= 3)} |`);
     lines.push(`| restart, nothing changed | ${f(ix.restartRatio * 100)} % of the full time, ${ix.reembeddedOnRestart} re-embedded | ≤ 2 % ${ok(ix.restartRatio <= 0.02)} |`);
     lines.push(`| one edited note searchable | ${f(ix.editRatio * 1000, 3)} / 1000 of the full time | ≤ 1/1000 ${ok(ix.editRatio <= 0.001)} |`);
     if (ix.tinyNotes) {
