@@ -29,6 +29,15 @@ const BASELINE = process.env.BENCH_INDEXING_BASELINE || null;
 /** The figure issue #11 starts from, recorded in bench/results/indexing.json on 2026-11-22 (same machine). */
 const RECORDED = { filesPerSecond: 118.1, tinyNotesPerSecond: 894, measuredAt: '2026-11-22' };
 
+/** The baseline as a reader can find it again: its commit when it is a git checkout. */
+function checkoutName(dir: string): string {
+  try {
+    return `commit ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()}`;
+  } catch {
+    return path.basename(dir);
+  }
+}
+
 function indexInChild(root: string, checkout = repoRoot): FullRun {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), 'sn-bench-store-'));
   try {
@@ -161,7 +170,7 @@ export async function run(): Promise<void> {
   const restartRatio = restartMs / full.ms;
   const editRatio = editMs / full.ms;
   const mib = (b: number) => fmt(b / 2 ** 20, 0);
-  const speedup = before ? { full: before.full.ms / full.ms, tiny: before.tiny.ms / tiny.ms, checkout: path.basename(BASELINE!) } : null;
+  const speedup = before ? { full: before.full.ms / full.ms, tiny: before.tiny.ms / tiny.ms, checkout: checkoutName(BASELINE!) } : null;
   const recordedRatio = filesPerSecond / RECORDED.filesPerSecond;
   table([
     { what: `full index, ${MODEL}`, value: `${full.files} files, ${full.passages} passages`, detail: `${fmt(filesPerSecond, 0)} files/s, ${fmt((full.passages / full.ms) * 1000, 0)} passages/s, peak RSS ${mib(full.peakRssBytes)} MiB (≤ 700: ${bar(full.peakRssBytes <= 700 * 2 ** 20)})` },
