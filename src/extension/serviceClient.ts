@@ -16,7 +16,7 @@ import {
   type RequestType,
   type RequestType0,
 } from 'vscode-jsonrpc/node';
-import { ErrorCodes, Notifications, Requests, SERVICE_NODE_ARGS, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent, type UpgradeEvent } from '../protocol/protocol';
+import { ErrorCodes, Notifications, Requests, type DownloadEvent, type LogEvent, type ModelState, type ProgressEvent, type UpgradeEvent } from '../protocol/protocol';
 import { RestartPolicy } from './restartPolicy';
 
 /** Sends one typed request on a given connection (what the initializer gets). */
@@ -144,7 +144,7 @@ export class ServiceClient implements vscode.Disposable {
     const restart = this.restartPolicy.restarting;
     this.setState(restart ? 'restarting' : 'starting');
     // The editor's own runtime runs the service; ELECTRON_RUN_AS_NODE makes Electron act as Node.
-    const child = fork(this.servicePath, [], { execArgv: [...SERVICE_NODE_ARGS], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(this.servicePath, [], { execArgv: [], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     child.stdout?.on('data', (d: Buffer) => this.log.debug(`[service] ${d.toString().trimEnd()}`));
     child.stderr?.on('data', (d: Buffer) => this.log.warn(`[service] ${d.toString().trimEnd()}`));
     const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));

@@ -196,13 +196,6 @@ export interface LogEvent {
   message: string;
 }
 
-/**
- * Node flags the service is started with, by the extension and by the tests alike.
- * `--expose-gc`: after a model switch the service runs one full collection, so the replaced
- * model's memory is returned now rather than whenever V8 gets to it (see `collectReplaced`).
- */
-export const SERVICE_NODE_ARGS: readonly string[] = ['--expose-gc'];
-
 export const Requests = {
   configure: new RequestType<ServiceConfig, ModelReport, void>('semanticNotes/configure'),
   openFolder: new RequestType<FolderSpec, FolderStatus, void>('semanticNotes/openFolder'),

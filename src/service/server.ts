@@ -2,6 +2,8 @@
 // session and one notes index per workspace folder. Runs in its own process so model loading,
 // embedding and indexing never block the editor.
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { CancellationToken, ResponseError, type MessageConnection, type RequestType, type RequestType0 } from 'vscode-jsonrpc';
 import { NotesIndex } from '../engine/index/notesIndex';
 import { NoteFilter } from '../engine/notes/noteFiles';
@@ -224,10 +226,7 @@ export class Server {
     const before = this.session;
     this.session = next;
     for (const f of [...this.folders.values()]) await this.openFolder(f.spec);
-    if (before && before !== next) {
-      await before.dispose();
-      collectReplaced();
-    }
+    if (before && before !== next) await retire(before);
   }
 
   private async startUpgrade(c: ServiceConfig): Promise<void> {
@@ -269,8 +268,7 @@ export class Server {
         await before.close();
       }
       // The old indexes are closed: nothing uses the replaced models any more.
-      await replaced?.dispose();
-      collectReplaced();
+      if (replaced) await retire(replaced);
       this.log('info', `search now uses ${upgrade.target}`);
       const state = await this.embeddingState();
       this.conn.sendNotification(Notifications.modelState, { embedding: state });
@@ -514,12 +512,23 @@ function throttle<T extends { done: number; total: number }>(fn: (p: T) => void)
 }
 
 /**
- * One full garbage collection after a model switch. Disposing frees the ONNX sessions, but the
- * replaced tokenizer's tables and buffers wait for V8, which let the process sit 30-70 MiB above
- * its level for many switches (measured: 10 switches between two models). A switch is rare and
- * already slow, so a collection is cheap here. Needs `--expose-gc` (SERVICE_NODE_ARGS); a
- * service started without it skips this.
+ * Releases a replaced session: its ONNX sessions now, and with one full garbage collection the
+ * rest (the tokenizer's tables and buffers), which V8 otherwise kept for many switches: the
+ * process sat 30-70 MiB above its level after 10 switches between two models. A switch is rare
+ * and already slow, so the collection is cheap here.
  */
-function collectReplaced(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+async function retire(session: EngineSession): Promise<void> {
+  await session.dispose();
+  collectGarbage();
+}
+
+let gc: (() => void) | undefined;
+/** A full collection without launch flags: the service owns this need, not whoever starts it (as Jest's leak detection does). */
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+    v8.setFlagsFromString('--no-expose-gc');
+  }
+  gc();
 }

@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { Notifications, SERVICE_NODE_ARGS, type LogEvent, type ProgressEvent, type ServiceConfig } from '../../src/protocol/protocol';
+import { Notifications, type LogEvent, type ProgressEvent, type ServiceConfig } from '../../src/protocol/protocol';
 import { repoRoot, tmpDir } from './env';
 
 export interface RunningService {
@@ -19,7 +19,7 @@ export interface RunningService {
 
 /** `entry`: the compiled service by default; the packaging tests pass the bundle (dist/service.js). */
 export function startService(env: NodeJS.ProcessEnv = {}, entry = path.join(repoRoot, 'out', 'src', 'service', 'main.js')): RunningService {
-  const child = fork(entry, [], { execArgv: [...SERVICE_NODE_ARGS], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(entry, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const svc: RunningService = {
     conn,
