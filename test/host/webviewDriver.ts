@@ -21,6 +21,10 @@ export type DriveStep =
   /** Reads the page: writes the focused element's description and the selector's texts (an input's value) into the answer. */
   | { op: 'read'; selector: string };
 
+/** A key pressed with Control or Meta. */
+const CHORD = /^(Control|Meta)\+/;
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
 export interface DriveAnswer {
   done: number;
   error?: string;
@@ -58,7 +62,12 @@ export async function driveWebview(page: Page, dir: string, name: string, script
           await page.keyboard.type(step.text, { delay: 30 });
           break;
         case 'press':
+          // A chord (Ctrl+A, Ctrl+End) at a person's pace: the workbench answers some chords in a
+          // webview itself and sends the result back to the page later (select all), so a key
+          // typed at machine speed could land first and be selected over ("ourdough starter").
+          if (CHORD.test(step.key)) await settle();
           await page.keyboard.press(step.key);
+          if (CHORD.test(step.key)) await settle();
           break;
         case 'select':
           // Opens the drop-down with the mouse, then picks the option as the browser's list does.
@@ -76,7 +85,7 @@ export async function driveWebview(page: Page, dir: string, name: string, script
           await at(step.selector, step.nth).waitFor({ timeout: 10_000 });
           break;
         case 'wait':
-          await new Promise((r) => setTimeout(r, Math.min(step.ms, 5_000)));
+          await settle(Math.min(step.ms, 5_000));
           break;
         case 'read':
           answer.reads.push(

@@ -567,12 +567,7 @@ describe('Semantic Notes in the extension host', function () {
         { op: 'select', selector: 'select', value: 'hybrid' },
         { op: 'uncheck', selector: '#rerank' },
         { op: 'click', selector: 'input[type=search]' },
-        // At a person's pace: the workbench also answers Ctrl+A in a webview (select all, sent
-        // back to the page later), and a key typed at machine speed can land before it and be
-        // selected over (seen as "ourdough starter").
-        { op: 'wait', ms: 300 },
         { op: 'press', key: 'Control+A' },
-        { op: 'wait', ms: 300 },
         { op: 'press', key: 'Backspace' },
         { op: 'wait', ms: 300 },
         { op: 'type', text: 'sourdough starter' },
