@@ -147,6 +147,22 @@ class Session {
     process.stdout.write(`[harness] ${line}\n`);
   }
 
+  /**
+   * The settings given in opts.settings that user settings.json no longer holds as given, or ''.
+   * Printed when a run fails: a run that lost them (once in CI) ran on the default model.
+   */
+  lostUserSettings(): string {
+    const given = this.opts.settings ?? {};
+    let now: Record<string, unknown> = {};
+    try {
+      now = JSON.parse(fs.readFileSync(path.join(this.dir, 'user-data', 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      return `user settings.json unreadable: ${(err as Error).message}`;
+    }
+    const lost = Object.keys(given).filter((k) => JSON.stringify(now[k]) !== JSON.stringify(given[k]));
+    return lost.length ? `user settings.json lost ${lost.join(', ')}; it holds ${JSON.stringify(now)}` : '';
+  }
+
   elapsed(): string {
     return `${((Date.now() - this.t0) / 1000).toFixed(1)} s`;
   }
@@ -454,6 +470,10 @@ export async function runExtensionTests(opts: HostRunOptions): Promise<{ exitCod
       s.note(`TIMEOUT: the extension tests did not finish within ${timeoutMs} ms (${started === 'timeout' ? 'still starting' : 'tests running'}); stopping VS Code`);
       if (opts.screenshotsDir && s.page) await Promise.race([s.page.screenshot({ path: path.join(opts.screenshotsDir, 'timeout.png') }).catch(() => undefined), sleep(5000)]);
       return { exitCode: TIMEOUT_EXIT_CODE, logs: s.logs };
+    }
+    if (result !== 0) {
+      const lost = s.lostUserSettings();
+      if (lost) s.note(lost);
     }
     return { exitCode: result, logs: s.logs };
   } finally {

@@ -20,7 +20,8 @@ test('extension integration suite passes in the real extension host', { timeout:
     screenshotsDir: shots,
     timeoutMs: 540_000,
     env: { SEMANTIC_NOTES_MODELS: modelsDir(), SEMANTIC_NOTES_SCREENSHOTS: shots, SEMANTIC_NOTES_HOST_SUITE: 'extension.itest' },
-    settings: { 'semanticNotes.embeddingModel': 'semantic-notes/static-en', 'semanticNotes.fillMaskModel': 'semantic-notes-test/tiny-bert-mlm' },
+    // The models come from the fixture's own .vscode/settings.json (workspace settings): user
+    // settings.json was once found without them in CI, and the whole suite ran on the default model.
   });
   assert.equal(exitCode, 0, `extension tests failed:\n${logs.slice(-40).join('\n')}`);
   const views = ['coverage-report', 'search-quick-pick', 'search-quick-pick-rerank-missing', 'search-view', 'search-view-xss', 'search-view-rerank-missing', 'related-view', 'hover', 'compare-sentences', 'similarity-matrix', 'masked-word', 'indexing-progress', 'model-missing-prompt', 'model-upgrading', 'service-restarted', 'walkthrough', 'search-view-keyboard', 'similarity-matrix-driven', 'masked-word-driven'];

@@ -73,8 +73,18 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false | 
 const search = (query: string, mode = 'hybrid', extra: Record<string, unknown> = {}) =>
   vscode.commands.executeCommand<FolderHit[]>('semanticNotes.search', { query, mode, ...extra });
 
+/** The fixture's own workspace value of each setting a test changed (its models live there). */
+const fixtureValues = new Map<string, unknown>();
+
 async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('semanticNotes').update(key, value, vscode.ConfigurationTarget.Workspace);
+  const c = vscode.workspace.getConfiguration('semanticNotes');
+  if (!fixtureValues.has(key)) fixtureValues.set(key, c.inspect(key)?.workspaceValue);
+  await c.update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Puts a setting back to the fixture's value (for most keys: none, so the default). */
+async function restoreSetting(key: string): Promise<void> {
+  await setSetting(key, fixtureValues.get(key));
 }
 
 describe('Semantic Notes in the extension host', function () {
@@ -230,7 +240,7 @@ describe('Semantic Notes in the extension host', function () {
         assert.equal((await search('notes')).length <= 2, true);
         assert.equal((await search('minutes', 'keyword')).length, 2);
       } finally {
-        await setSetting('search.resultCount', undefined);
+        await restoreSetting('search.resultCount');
       }
     });
   });
@@ -410,13 +420,13 @@ describe('Semantic Notes in the extension host', function () {
       try {
         assert.equal((await ours()).length, 1, 'the old threshold setting is ignored');
       } finally {
-        await setSetting('hover.threshold', undefined);
+        await restoreSetting('hover.threshold');
       }
       await setSetting('hover.enabled', false);
       try {
         assert.equal((await ours()).length, 0, 'turned off');
       } finally {
-        await setSetting('hover.enabled', undefined);
+        await restoreSetting('hover.enabled');
       }
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
@@ -498,7 +508,7 @@ describe('Semantic Notes in the extension host', function () {
         assert.equal(m.pooling, 'max', 'the matrix uses the pooling Compare Sentences uses');
         assert.ok(Math.abs(m.matrix[0][1] - compared.cosine) < 1e-6, `matrix ${m.matrix[0][1]} vs compare ${compared.cosine}`);
       } finally {
-        await setSetting('pooling', undefined);
+        await restoreSetting('pooling');
         await until('mean pooling again', async () => (await vscode.commands.executeCommand<CompareResult>('semanticNotes.compareSentences', pair[0], pair[1])).pooling === 'mean', 60_000);
         // The pooling change re-indexes twice; the next tests need the service settled (a fill-mask
         // request made during it timed out).
@@ -730,7 +740,7 @@ describe('Semantic Notes in the extension host', function () {
         const [s] = await api.index.status();
         assert.equal(s.files, NOTES - 2);
       } finally {
-        await setSetting('exclude', undefined);
+        await restoreSetting('exclude');
       }
       await until('travel notes to come back', async () => (await search('Lisbon tram', 'keyword'))[0]?.path === 'travel/lisbon.md');
     });
@@ -835,7 +845,7 @@ describe('Semantic Notes in the extension host', function () {
         await hub.close();
         await vscode.commands.executeCommand('notifications.clearAll');
         // Back to the model of the rest of the suite; its index is still in storage (nothing re-embedded).
-        await setSetting('embeddingModel', undefined);
+        await restoreSetting('embeddingModel');
         await until('the model again', async () => (await api.index.status())[0].model === 'semantic-notes/static-en' && api.models.embedding?.id === 'semantic-notes/static-en' && !api.index.busy, 120_000);
       }
 
@@ -938,7 +948,7 @@ describe('Semantic Notes in the extension host', function () {
         assert.equal(st.vectors, st.chunks);
         assert.equal((await search('baking a loaf with wild yeast', 'semantic'))[0].path, 'cooking/sourdough.md');
       } finally {
-        await setSetting('fillMaskModel', undefined);
+        await restoreSetting('fillMaskModel');
         if (before === undefined) delete process.env.SEMANTIC_NOTES_REMOTE_HOST;
         else process.env.SEMANTIC_NOTES_REMOTE_HOST = before;
         await hub.close();
