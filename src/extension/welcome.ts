@@ -1,6 +1,6 @@
 // First run: the walkthrough opens once, on the first activation on this machine (a flag in the
-// global state), and the context keys the sidebar's welcome views read ("indexing", "no model")
-// follow the index and the model.
+// global state), the context keys the sidebar's welcome views read ("indexing", "no model")
+// follow the index and the model, and "indexed" completes the walkthrough's first step.
 import * as vscode from 'vscode';
 import type { ModelStatus } from './modelStatus';
 import type { WorkspaceIndex } from './workspaceIndex';
@@ -18,6 +18,10 @@ export class FirstRun implements vscode.Disposable {
   constructor(private readonly ctx: vscode.ExtensionContext, private readonly index: WorkspaceIndex, private readonly models: ModelStatus, private readonly onWelcome: (shown: boolean) => void) {
     this.disposables.push(index.onDidChangeActivity(() => this.updateContext()), models.onDidChange(() => this.updateContext()));
     this.updateContext();
+    // The walkthrough's "Your notes are being indexed" step checks itself once they are.
+    void index.whenReady().then(() => {
+      if (index.folders().length > 0) void vscode.commands.executeCommand('setContext', 'semanticNotes.indexed', true);
+    });
   }
 
   /** Opens the walkthrough if it was never shown on this machine; resolves with whether it did. */

@@ -435,6 +435,8 @@ const READ_FRAME_DOM = `(() => {
     injected,
     handlers,
     hovers,
+    // Checkboxes the workbench draws itself (walkthrough steps): their label and state.
+    checkboxes: [...document.querySelectorAll('[role="checkbox"]')].map((e) => ({ label: e.getAttribute('aria-label') || '', checked: e.getAttribute('aria-checked') === 'true' })),
     pwned: window[marker] === undefined ? null : window[marker],
     text: document.body ? document.body.innerText.slice(0, 20000) : '',
   };

@@ -120,6 +120,13 @@ describe('Semantic Notes in the extension host', function () {
         return /Get started with Semantic Notes/.test(t) && /Search by meaning or keywords/.test(t) ? t : undefined;
       }, 20_000);
       assert.match(text, /Your notes are being indexed/);
+      // The notes are indexed (before() waited for it): that step checks itself, as the status bar says.
+      await until('the indexing step checked', async () => {
+        const boxes = (await inspectDom('walkthrough-checked-dom')).flatMap((f) => f.checkboxes ?? []);
+        const step = boxes.find((b) => b.label.includes('Your notes are being indexed'));
+        if (!step?.checked) throw new Error(`the walkthrough's checkboxes: ${JSON.stringify(boxes)}`);
+        return true;
+      }, 20_000);
       await screenshot('walkthrough');
       // Shown once per machine: the next activation (here: asking again) opens nothing.
       assert.equal(await api.firstRun.openWalkthroughOnce(), false);

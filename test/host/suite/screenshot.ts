@@ -61,6 +61,7 @@ export interface FrameDom {
   injected: string[];
   handlers: string[];
   hovers: { text: string; links: string[]; images: string[] }[];
+  checkboxes: { label: string; checked: boolean }[];
   pwned: unknown;
   text: string;
 }
