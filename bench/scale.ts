@@ -210,7 +210,8 @@ export interface Built {
 }
 
 export function buildDense(e: Embedded, n: number, opts: VectorIndexOptions): Built {
-  const vi = new VectorIndex(e.dims, opts);
+  // Always a graph: this measures the graph against exact search, at sizes the product may search exactly.
+  const vi = new VectorIndex(e.dims, { exactThreshold: 1, ...opts });
   vi.deferGraph(true);
   for (let i = 0; i < n; i++) vi.add(i + 1, e.vectors[i]);
   const t0 = nowMs();

@@ -1,6 +1,7 @@
 // The HNSW graph with the product's default parameters against exact cosine search on real
-// embeddings: 12,000 distinct English and Korean passages (above the exact-search threshold, so
-// the graph is what answers) and queries that are not in the index (SciFact claims, KorQuAD
+// embeddings: 12,000 distinct English and Korean passages (the graph is forced from 10,000 on: the
+// product searches this many of the default model's 448-dimension vectors exactly, up to
+// exactThresholdFor(448) = 28,571, and the test stays fast) and queries that are not in the index (SciFact claims, KorQuAD
 // questions). A correctness check of recall only; speed is bench/scale.ts's business. Also: a
 // saved graph loads back with the same answers, and one built with another M is rebuilt with the
 // reason said.
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RoutedEncoder } from '../../../src/engine/embedding/routedEncoder';
 import { CATALOG, DEFAULT_MODELS, routesOf } from '../../../src/engine/models/catalog';
-import { VectorIndex, efForSize, graphFileParams } from '../../../src/engine/vectors/vectorIndex';
+import { VectorIndex, efForSize, exactThresholdFor, graphFileParams } from '../../../src/engine/vectors/vectorIndex';
 import { dataDir, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
 
@@ -53,7 +54,8 @@ test('HNSW recall@10 against exact search on real embeddings, before and after a
   const queries = await enc.embed([...claims, ...questions].filter((q) => !seen.has(q)), { role: 'query' });
   const vectors = await enc.embed(texts, { role: 'passage' });
 
-  const idx = new VectorIndex(enc.dims);
+  const GRAPH = { exactThreshold: 10_000 };
+  const idx = new VectorIndex(enc.dims, GRAPH);
   const byVector = new Set<string>();
   for (const v of vectors) {
     const key = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
@@ -64,6 +66,10 @@ test('HNSW recall@10 against exact search on real embeddings, before and after a
   }
   assert.equal(idx.size, 12_000);
   assert.ok(idx.usesGraph, 'above the exact-search threshold the graph answers');
+  // With the product's own threshold these 12,000 are searched exactly: no graph at all.
+  const plain = new VectorIndex(enc.dims);
+  for (const i of idx.ids()) plain.add(i, idx.get(i)!);
+  assert.ok(!plain.usesGraph && plain.opts.exactThreshold === exactThresholdFor(enc.dims) && exactThresholdFor(enc.dims) > 12_000);
   assert.equal(idx.efSearch, efForSize(12_000));
   const recall = recallAt10(idx, queries);
   assert.ok(recall >= 0.99, `recall@10 ${recall.toFixed(4)} over ${queries.length} queries`);
@@ -73,7 +79,7 @@ test('HNSW recall@10 against exact search on real embeddings, before and after a
   assert.ok(idx.writeGraph(file));
   assert.equal(graphFileParams(file).m, idx.opts.m);
   assert.equal(graphFileParams(file).efConstruction, idx.opts.efConstruction);
-  const again = new VectorIndex(enc.dims);
+  const again = new VectorIndex(enc.dims, GRAPH);
   again.deferGraph(true);
   for (const id of idx.ids()) again.add(id, idx.get(id)!);
   assert.equal(again.deferGraph(false, file), null);
