@@ -19,7 +19,8 @@ import { bar, dataDir, encoder, fmt, nowMs, notesCorpus, quick, repoRoot, table,
 const MODEL = 'semantic-notes/static-en-v2';
 const TINY_NOTES = quick ? 20_000 : 100_000;
 
-interface FullRun { files: number; passages: number; ms: number; peakRssBytes: number }
+/** searchableMs: until every passage answers search (absent from checkouts before the background graph build). */
+interface FullRun { files: number; passages: number; ms: number; searchableMs?: number; peakRssBytes: number }
 
 /**
  * The code path indexing is compared with in the same run: a checkout of an earlier version, built
@@ -167,6 +168,7 @@ export async function run(): Promise<void> {
 
   const filesPerSecond = (full.files / full.ms) * 1000;
   const tinyPerSecond = (tiny.files / tiny.ms) * 1000;
+  const tinySearchablePerSecond = (tiny.files / (tiny.searchableMs ?? tiny.ms)) * 1000;
   const restartRatio = restartMs / full.ms;
   const editRatio = editMs / full.ms;
   const mib = (b: number) => fmt(b / 2 ** 20, 0);
@@ -174,7 +176,8 @@ export async function run(): Promise<void> {
   const recordedRatio = filesPerSecond / RECORDED.filesPerSecond;
   table([
     { what: `full index, ${MODEL}`, value: `${full.files} files, ${full.passages} passages`, detail: `${fmt(filesPerSecond, 0)} files/s, ${fmt((full.passages / full.ms) * 1000, 0)} passages/s, peak RSS ${mib(full.peakRssBytes)} MiB (≤ 700: ${bar(full.peakRssBytes <= 700 * 2 ** 20)})` },
-    { what: `${tiny.files.toLocaleString('en-US')} tiny notes`, value: `${fmt(tinyPerSecond, 0)} notes/s`, detail: `≥ 2,000: ${bar(tinyPerSecond >= 2000)}; peak RSS ${mib(tiny.peakRssBytes)} MiB` },
+    { what: `${tiny.files.toLocaleString('en-US')} tiny notes, saved with the vector graph`, value: `${fmt(tinyPerSecond, 0)} notes/s`, detail: `≥ 2,000: ${bar(tinyPerSecond >= 2000)}; peak RSS ${mib(tiny.peakRssBytes)} MiB` },
+    { what: `${tiny.files.toLocaleString('en-US')} tiny notes, all searchable (graph still building on a worker)`, value: `${fmt(tinySearchablePerSecond, 0)} notes/s`, detail: `≥ 2,000: ${bar(tinySearchablePerSecond >= 2000)}` },
     ...(speedup ? [{ what: `same run, against ${speedup.checkout}`, value: `corpus ${fmt(speedup.full)}×, tiny notes ${fmt(speedup.tiny)}×`, detail: `corpus ≥ 3×: ${bar(speedup.full >= 3)}` }] : []),
     { what: `against ${fmt(RECORDED.filesPerSecond, 1)} files/s recorded ${RECORDED.measuredAt}`, value: `${fmt(recordedRatio)}×`, detail: `≥ 3×: ${bar(recordedRatio >= 3)} (other days, other load: a rough guide)` },
     { what: 'restart, nothing changed', value: `${fmt(restartRatio * 100, 2)} % of full`, detail: `≤ 2 %: ${bar(restartRatio <= 0.02)}; re-embedded ${second.embedded}` },
@@ -182,5 +185,5 @@ export async function run(): Promise<void> {
   ]);
   console.log('\nWhere a full index spends its time (each stage replayed alone; shares of the full run):');
   table(Object.keys(profile.corpus).map((stage) => ({ stage, 'notes corpus': `${fmt((profile.corpus[stage] / full.ms) * 100, 1)} %`, 'tiny notes': `${fmt((profile.tiny[stage] / tiny.ms) * 100, 1)} %` })));
-  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, sameRunBaseline: speedup, recorded: { ...RECORDED, ratio: recordedRatio }, restartRatio, reembeddedOnRestart: second.embedded, editRatio });
+  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, searchableMs: tiny.searchableMs, searchableNotesPerSecond: tinySearchablePerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, sameRunBaseline: speedup, recorded: { ...RECORDED, ratio: recordedRatio }, restartRatio, reembeddedOnRestart: second.embedded, editRatio });
 }

@@ -169,7 +169,8 @@ export function writeReport(): void {
     lines.push(`| restart, nothing changed | ${f(ix.restartRatio * 100)} % of the full time, ${ix.reembeddedOnRestart} re-embedded | ≤ 2 % ${ok(ix.restartRatio <= 0.02)} |`);
     lines.push(`| one edited note searchable | ${f(ix.editRatio * 1000, 3)} / 1000 of the full time | ≤ 1/1000 ${ok(ix.editRatio <= 0.001)} |`);
     if (ix.tinyNotes) {
-      lines.push(`| ${Number(ix.tinyNotes.notes).toLocaleString('en-US')} tiny notes | ${f(ix.tinyNotes.notesPerSecond, 0)} notes/s, peak RSS ${f(ix.tinyNotes.peakRssBytes / 2 ** 20, 0)} MiB | ≥ 2,000 notes/s ${ok(ix.tinyNotes.notesPerSecond >= 2000)} |`);
+      lines.push(`| ${Number(ix.tinyNotes.notes).toLocaleString('en-US')} tiny notes, saved with the vector graph | ${f(ix.tinyNotes.notesPerSecond, 0)} notes/s, peak RSS ${f(ix.tinyNotes.peakRssBytes / 2 ** 20, 0)} MiB | ≥ 2,000 notes/s ${ok(ix.tinyNotes.notesPerSecond >= 2000)} |`);
+      if (ix.tinyNotes.searchableNotesPerSecond) lines.push(`| the same, every note searchable (exact search while the graph builds on a worker thread) | ${f(ix.tinyNotes.searchableNotesPerSecond, 0)} notes/s | ≥ 2,000 notes/s ${ok(ix.tinyNotes.searchableNotesPerSecond >= 2000)} |`);
       lines.push(`| peak RSS, full index | ${f(ix.peakRssBytes / 2 ** 20, 0)} MiB | ≤ 700 MiB ${ok(ix.peakRssBytes <= 700 * 2 ** 20)} |`);
     }
     lines.push('');

@@ -6,6 +6,7 @@
 // against the installed package.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
@@ -48,12 +49,20 @@ test('the packaged .vsix installs into VS Code, searches and passes the host sui
     const manifest = JSON.parse(pkg.text('package.json')) as { main: string };
     assert.equal(manifest.main, './dist/extension.js');
     assert.ok(names.includes('dist/service.js'));
+    assert.ok(names.includes('dist/graphWorker.js'), 'the graph worker the service starts by path ships beside it');
     for (const id of EMBEDDED_MODELS) {
       for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) assert.ok(names.includes(`models/${id}/${f}`), `models/${id}/${f}`);
       const onnx = pkg.entries.find((e) => e.name === `models/${id}/onnx/model_quantized.onnx`);
       assert.ok(onnx && onnx.size > 1e6, `models/${id}/onnx/model_quantized.onnx (int8) ships`);
     }
     assert.deepEqual(names.filter((n) => /^(src|out|test|bench|scripts|examples)\//.test(n) || n.endsWith('.ts') || n.endsWith('.map')), [], 'no sources, tests or build output');
+  });
+
+  await t.test('the packaged service indexes and searches with only what the package holds, and its graph worker runs', () => {
+    // The release workflow's smoke test of every target's package, here on this machine's.
+    const out = execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'smoke-package.js'), vsix], { encoding: 'utf8', timeout: 120_000 });
+    assert.match(out, /graph worker: 300 points, \d+ bytes written/);
+    assert.match(out, /the packaged service runs on/);
   });
 
   await t.test('installs into code-server and searches in its extension host', async () => {

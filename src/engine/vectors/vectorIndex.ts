@@ -5,6 +5,15 @@
 import * as fs from 'node:fs';
 import { HierarchicalNSW } from 'hnswlib-node';
 import { TopK } from '../util/topK';
+import { BackgroundGraphBuild } from './graphBuild';
+
+/**
+ * How the graph gets built once the index reaches exactThreshold: `inline` at once, on this thread
+ * (add() returns when it is done); `background` on a worker thread while search stays exact (the
+ * notes index: a 30,000-passage graph takes about a minute that must not stall searches); `off`
+ * never (search stays exact; a saved graph is still used).
+ */
+export type GraphBuildMode = 'inline' | 'background' | 'off';
 
 export interface VectorIndexOptions {
   /** Below this many vectors search is exact; at or above it an HNSW graph is built. Default: exactThresholdFor(dims). */
@@ -14,6 +23,9 @@ export interface VectorIndexOptions {
   /** A fixed search breadth; 0 (the default) lets it grow with the index size (efForSize). The effective ef is max(ef, k). */
   efSearch?: number;
   seed?: number;
+  graphBuild?: GraphBuildMode;
+  /** Told when a background build has put its graph in use, or failed (search then stays exact). */
+  onGraph?: (event: { ready: true } | { ready: false; error: Error }) => void;
 }
 
 export interface VectorHit {
@@ -36,7 +48,13 @@ export const MAX_STORED_VECTOR_ID = 0x7fff_ffff;
 // goes from 0.985 to 0.993 at 10k, and at ef 2048 from 0.983 to 0.990 at 100k, where the old graph
 // levels off (0.985 at ef 3072); builds take 1.5-2.1x as long. M stays 32, so graphs saved before
 // still load (they keep their own efConstruction).
-const DEFAULTS: Omit<Required<VectorIndexOptions>, 'exactThreshold'> = { m: 32, efConstruction: 500, efSearch: 0, seed: 100 };
+const DEFAULTS: Omit<Required<VectorIndexOptions>, 'exactThreshold' | 'onGraph'> = { m: 32, efConstruction: 500, efSearch: 0, seed: 100, graphBuild: 'inline' };
+
+/**
+ * Changes made after the worker wrote its graph that are applied on the search thread when the
+ * graph is taken up; with more, the worker is asked for a newer graph instead (each costs 1-2 ms).
+ */
+const CATCH_UP_MAX = 1_000;
 
 /**
  * Multiply-adds one exact search may cost before a graph takes over: 12.8M, one pass over 50,000
@@ -83,7 +101,7 @@ export function graphFileParams(file: string): { m: number; efConstruction: numb
 }
 
 export class VectorIndex {
-  readonly opts: Required<VectorIndexOptions>;
+  readonly opts: Required<Omit<VectorIndexOptions, 'onGraph'>> & Pick<VectorIndexOptions, 'onGraph'>;
   private data: Float32Array;
   private norms: Float32Array;
   private slotIds: Float64Array; // chunk id per slot, -1 when free
@@ -93,6 +111,11 @@ export class VectorIndex {
   private blanks = 0; // live vectors that are all zeros
   private hnsw: HierarchicalNSW | null = null;
   private graphDeferred = false;
+  private build: BackgroundGraphBuild | null = null;
+  private buildWaiters: (() => void)[] = [];
+  private graphFailed = false;
+  /** Ids replaced (re-added) since the worker's last requested graph: its copy is stale. */
+  private replacedSinceRequest = new Set<number>();
 
   constructor(readonly dims: number, opts: VectorIndexOptions = {}) {
     if (!Number.isInteger(dims) || dims <= 0) throw new Error(`invalid vector dimension ${dims}`);
@@ -127,7 +150,10 @@ export class VectorIndex {
   add(id: number, vector: Float32Array): void {
     if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dimensions, index has ${this.dims}`);
     if (!Number.isSafeInteger(id) || id < 0 || id > MAX_VECTOR_ID) throw new RangeError(`vector id ${id} is outside 0…${MAX_VECTOR_ID}`);
-    if (this.slotOf.has(id)) this.remove(id);
+    if (this.slotOf.has(id)) {
+      this.remove(id);
+      if (this.build) this.replacedSinceRequest.add(id);
+    }
     const slot = this.freeSlots.pop() ?? this.used++;
     this.ensureCapacity(slot + 1);
     this.data.set(vector, slot * this.dims);
@@ -138,7 +164,8 @@ export class VectorIndex {
     this.slotIds[slot] = id;
     this.slotOf.set(id, slot);
     if (this.hnsw) this.graphAdd(id, vector);
-    else if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.buildGraph();
+    else if (this.build) this.build.add(id);
+    else if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
   }
 
   remove(id: number): boolean {
@@ -149,6 +176,7 @@ export class VectorIndex {
     this.slotIds[slot] = -1;
     this.freeSlots.push(slot);
     if (this.hnsw) this.hnsw.markDelete(id);
+    else if (this.build) this.build.remove(id);
     return true;
   }
 
@@ -276,23 +304,23 @@ export class VectorIndex {
    */
   deferGraph(on: boolean, savedGraph?: string | null): string | null {
     this.graphDeferred = on;
-    if (on || this.hnsw || this.size < this.opts.exactThreshold) return null;
+    if (on || this.hnsw || this.build || this.size < this.opts.exactThreshold) return null;
     if (savedGraph) {
       try {
         const built = graphFileParams(savedGraph);
         if (built.m !== this.opts.m) {
           // Its links per node are fixed at build time; the search breadth is tuned for this M.
-          this.buildGraph();
-          return `the saved vector graph was built with M=${built.m}, this version uses M=${this.opts.m}; rebuilt it`;
+          this.needGraph();
+          return `the saved vector graph was built with M=${built.m}, this version uses M=${this.opts.m}; rebuilding it`;
         }
         if (this.loadGraph(savedGraph)) return null;
-        return 'the saved vector graph did not match the stored vectors; rebuilt it';
+        return 'the saved vector graph did not match the stored vectors; rebuilding it';
       } catch (err) {
-        this.buildGraph();
-        return `the saved vector graph could not be read (${(err as Error).message}); rebuilt it`;
+        this.needGraph();
+        return `the saved vector graph could not be read (${(err as Error).message}); rebuilding it`;
       }
     }
-    this.buildGraph();
+    this.needGraph();
     return null;
   }
 
@@ -313,7 +341,7 @@ export class VectorIndex {
     const inGraph = new Set(g.getIdsList());
     const complete = g.getNumDimensions() === this.dims && [...this.slotOf.keys()].every((id) => inGraph.has(id));
     if (!complete) {
-      this.buildGraph();
+      this.needGraph();
       return false;
     }
     // Points removed after the graph was written (or already marked deleted in it) stay hidden.
@@ -327,6 +355,116 @@ export class VectorIndex {
     }
     this.hnsw = g;
     return true;
+  }
+
+  /** Whether a background build is under way (search is exact until it ends). */
+  get buildingGraph(): boolean {
+    return this.build !== null;
+  }
+
+  /** Points the background build's graph holds so far (0 when none runs). */
+  get graphBuildProgress(): number {
+    return this.build?.points ?? 0;
+  }
+
+  /**
+   * Resolves once no background build is under way (its graph in use, or the build failed or was
+   * stopped). Keeps the process alive meanwhile, which an unwatched build does not.
+   */
+  whenGraphSettled(): Promise<void> {
+    if (!this.build) return Promise.resolve();
+    this.build.keepAlive(true);
+    return new Promise((resolve) => this.buildWaiters.push(resolve));
+  }
+
+  /** Stops a background build (the index is being dropped). */
+  dispose(): void {
+    this.endBuild();
+  }
+
+  /** A graph is due: built now, started in the background, or not at all (GraphBuildMode). */
+  private needGraph(): void {
+    if (this.graphFailed) return;
+    if (this.opts.graphBuild === 'inline') this.buildGraph();
+    else if (this.opts.graphBuild === 'background') this.startBuild();
+  }
+
+  private startBuild(): void {
+    let build: BackgroundGraphBuild;
+    try {
+      build = new BackgroundGraphBuild(
+        { dims: this.dims, m: this.opts.m, efConstruction: this.opts.efConstruction, seed: this.opts.seed, capacity: Math.max(1024, this.size * 2) },
+        (id) => this.get(id),
+        { written: (file, seq) => void this.graphWritten(build, file, seq).catch((err: Error) => this.buildFailed(build, err)), failed: (err) => this.buildFailed(build, err) },
+      );
+    } catch (err) {
+      this.buildFailed(null, err as Error);
+      return;
+    }
+    this.build = build;
+    for (const id of this.slotOf.keys()) build.add(id);
+    this.replacedSinceRequest.clear();
+    build.request();
+  }
+
+  /**
+   * The worker wrote its graph: taken up when at most CATCH_UP_MAX vectors were added since it was
+   * asked for (added here), else the worker, which has those changes queued already, writes a
+   * newer one.
+   */
+  private async graphWritten(build: BackgroundGraphBuild, file: string, _seq: number): Promise<void> {
+    if (build !== this.build) return;
+    if (build.addsSinceRequest > CATCH_UP_MAX) {
+      build.release(file);
+      this.replacedSinceRequest.clear();
+      build.request();
+      return;
+    }
+    await build.stopWorker();
+    if (build !== this.build) return;
+    let g: HierarchicalNSW;
+    try {
+      g = new HierarchicalNSW('cosine', this.dims);
+      g.readIndexSync(file, true);
+    } catch (err) {
+      build.release(file);
+      this.buildFailed(build, err as Error);
+      return;
+    }
+    build.release(file);
+    const inGraph = new Set(g.getIdsList());
+    // Changes since the request (a few, or those made while the worker stopped) are applied here.
+    const missing: number[] = [];
+    for (const id of this.slotOf.keys()) if (!inGraph.has(id) || this.replacedSinceRequest.has(id)) missing.push(id);
+    for (const id of inGraph) {
+      if (this.slotOf.has(id) && !this.replacedSinceRequest.has(id)) continue;
+      try {
+        g.markDelete(id);
+      } catch {
+        // already marked deleted
+      }
+    }
+    this.hnsw = g;
+    for (const id of missing) this.graphAdd(id, this.get(id)!);
+    this.endBuild();
+    this.opts.onGraph?.({ ready: true });
+  }
+
+  private buildFailed(build: BackgroundGraphBuild | null, error: Error): void {
+    if (build && build !== this.build) return;
+    this.endBuild();
+    // Search stays exact: slower on a large index, never wrong. No retry loop: the next open tries again.
+    this.graphFailed = true;
+    this.opts.onGraph?.({ ready: false, error });
+  }
+
+  private endBuild(): void {
+    this.build?.dispose();
+    this.build = null;
+    this.replacedSinceRequest.clear();
+    const waiters = this.buildWaiters;
+    this.buildWaiters = [];
+    for (const w of waiters) w();
   }
 
   private buildGraph(): void {

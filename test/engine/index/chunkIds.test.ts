@@ -20,6 +20,7 @@ for (const graph of [false, true]) {
     const vectors = graph ? { exactThreshold: 4 } : undefined;
     const a = NotesIndex.open({ root, storeDir: store, encoder: enc, vectors });
     await a.sync();
+    await a.graphSettled(); // as the CLI does: the graph is built in the background, then saved
     await a.close();
 
     // The ids of a long-lived store: next passage gets 2^31 - 3.
@@ -51,6 +52,8 @@ for (const graph of [false, true]) {
     assert.deepEqual(logs, [], 'the renumbered store (and its graph) opens without a warning');
     const ids = [...c.passages.chunks.keys()].sort((x, y) => x - y);
     assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => i + 1), 'ids are 1…n again');
+    // Renumbering gives the passages new ids, so the graph is built again (in the background).
+    await c.graphSettled();
     assert.equal(c.passages.vectors!.usesGraph, graph);
     for (const ch of c.passages.chunks.values()) {
       assert.deepEqual(c.passages.vectors!.get(ch.id), texts.get(`${ch.path}:${ch.startLine}`), `${ch.path}:${ch.startLine} kept its vector`);

@@ -40,6 +40,7 @@ test('each store file damaged three ways is detected and repaired', { timeout: 3
   const template = tmpDir('sn-template-');
   const t = NotesIndex.open({ root: work, storeDir: template, encoder: enc, vectors: VECTORS });
   await t.sync();
+  await t.graphSettled(); // built in the background, then saved with the snapshot
   await t.flush();
   fs.appendFileSync(path.join(work, 'health.md'), '\nOne more line about naps.\n');
   await t.updateFile('health.md');

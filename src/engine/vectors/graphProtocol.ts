@@ -1,0 +1,23 @@
+// Messages between the index (graphBuild.ts) and the worker that builds its HNSW graph
+// (graphWorker.ts): one typed file both sides import, as the service protocol is.
+
+/** Graph parameters, given to the worker at start (its workerData). */
+export interface GraphWorkerInit {
+  dims: number;
+  m: number;
+  efConstruction: number;
+  seed: number;
+  /** Points the graph has room for before it grows. */
+  capacity: number;
+}
+
+export const OP_ADD = 0;
+export const OP_REMOVE = 1;
+
+export type GraphWorkerMessage =
+  /** Changes in the order the index applied them; `data` holds the vectors of the adds, in order. */
+  | { type: 'ops'; kinds: Uint8Array; ids: Float64Array; data: Float32Array }
+  /** Write the graph as it stands after every earlier message to `file`. */
+  | { type: 'finish'; seq: number; file: string };
+
+export type GraphWorkerReply = { type: 'progress'; points: number } | { type: 'written'; seq: number; file: string };

@@ -1,0 +1,39 @@
+// The HNSW graph built off the thread that answers searches (graphBuild.ts starts it). Adding a
+// point to a graph of tens of thousands costs ~1-2 ms, so a graph for a large notes folder takes
+// minutes; here that time runs on another core while the index keeps answering with exact search.
+// Operations arrive in the order the index applied them; `finish` writes the graph as it stands.
+import { parentPort, workerData } from 'node:worker_threads';
+import { HierarchicalNSW } from 'hnswlib-node';
+import { OP_REMOVE, type GraphWorkerInit, type GraphWorkerMessage, type GraphWorkerReply } from './graphProtocol';
+
+const init = workerData as GraphWorkerInit;
+const graph = new HierarchicalNSW('cosine', init.dims);
+graph.initIndex({ maxElements: init.capacity, m: init.m, efConstruction: init.efConstruction, randomSeed: init.seed, allowReplaceDeleted: true });
+
+function reply(msg: GraphWorkerReply): void {
+  parentPort!.postMessage(msg);
+}
+
+parentPort!.on('message', (msg: GraphWorkerMessage) => {
+  if (msg.type === 'ops') {
+    const { kinds, ids, data } = msg;
+    const d = init.dims;
+    for (let i = 0, at = 0; i < kinds.length; i++) {
+      if (kinds[i] === OP_REMOVE) {
+        try {
+          graph.markDelete(ids[i]);
+        } catch {
+          // not in the graph, or already deleted
+        }
+        continue;
+      }
+      if (graph.getCurrentCount() >= graph.getMaxElements()) graph.resizeIndex(graph.getMaxElements() * 2);
+      graph.addPoint(Array.from(data.subarray(at * d, (at + 1) * d)), ids[i], true);
+      at++;
+    }
+    reply({ type: 'progress', points: graph.getCurrentCount() });
+  } else if (msg.type === 'finish') {
+    graph.writeIndexSync(msg.file);
+    reply({ type: 'written', seq: msg.seq, file: msg.file });
+  }
+});
