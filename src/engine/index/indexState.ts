@@ -56,6 +56,7 @@ export class IndexState {
     }
     if (bm25) this.passages.bm25 = bm25;
     this.passages.vectors?.deferGraph(true);
+    if (s.vectors) this.passages.vectors?.reserve(s.vectors.ids.length);
     for (const c of s.chunks) {
       this.passages.add(c, vectorOf.get(c.id) ?? null, !bm25);
       this.nextId = Math.max(this.nextId, c.id + 1);

@@ -318,7 +318,9 @@ export class NotesIndex {
     }).catch((err) => this.opts.log?.('error', `could not save the index: ${(err as Error).message}`));
     this.store.close();
     this.closed = true;
-    this.state.passages.dispose();
+    // A graph worker ends between two points, never inside one (graphProtocol.ts): awaited, so
+    // a process exiting after close() never tears a worker down mid-call.
+    await this.state.passages.dispose();
   }
 
   /** Logs a change, then applies it: the log is the source of truth after a crash. */
@@ -340,7 +342,7 @@ export class NotesIndex {
   /** Takes the state a compaction returned (a renumbered one replaces the passages). */
   private adopt(state: IndexState): void {
     if (state === this.state) return;
-    this.state.passages.dispose();
+    void this.state.passages.dispose();
     this.state = state;
     this.scriptCache = null;
   }

@@ -36,8 +36,8 @@ export class PassageIndex {
   }
 
   /** Stops work still running for this index (a background graph build). */
-  dispose(): void {
-    this.vectors?.dispose();
+  dispose(): Promise<void> {
+    return this.vectors?.dispose() ?? Promise.resolve();
   }
 
   /** Adds one passage. `indexKeywords: false` lets a caller that restores a saved BM25 skip re-tokenizing. */

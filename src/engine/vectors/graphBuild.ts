@@ -24,6 +24,8 @@ export interface GraphBuildHooks {
 
 export class BackgroundGraphBuild {
   private readonly worker: Worker;
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly exited: Promise<void>;
   /**
    * Changes not yet sent, in order: ids only. A vector is read from the index when its batch is
    * sent, and at most MAX_IN_FLIGHT batches wait in the worker's queue, so a build of 100,000
@@ -42,12 +44,13 @@ export class BackgroundGraphBuild {
   addsSinceRequest = 0;
 
   constructor(
-    private readonly init: GraphWorkerInit,
+    private readonly init: Omit<GraphWorkerInit, 'stop'>,
     /** The index's current vector of an id (undefined once removed). */
     private readonly vectorOf: (id: number) => Float32Array | undefined,
     private readonly hooks: GraphBuildHooks,
   ) {
-    this.worker = new Worker(path.join(__dirname, 'graphWorker.js'), { workerData: init });
+    this.worker = new Worker(path.join(__dirname, 'graphWorker.js'), { workerData: { ...init, stop: this.stopFlag.buffer } });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     // The index may be dropped or the process end while a build runs: neither waits for it.
     this.worker.unref();
     this.worker.on('message', (msg: GraphWorkerReply) => {
@@ -99,17 +102,23 @@ export class BackgroundGraphBuild {
    * Stops the worker, keeping its files: its graph's memory is freed before the owner reads the
    * written copy, so the two are never held at once.
    */
-  async stopWorker(): Promise<void> {
-    this.done = true;
-    await this.worker.terminate();
+  stopWorker(): Promise<void> {
+    if (!this.done) {
+      this.done = true;
+      // Waited for: held alive until it ends (a few ms: it stops before its next point).
+      this.worker.ref();
+      Atomics.store(this.stopFlag, 0, 1);
+      this.worker.postMessage({ type: 'stop' } satisfies GraphWorkerMessage);
+    }
+    return this.exited;
   }
 
-  /** Stops the worker and removes its files. */
-  dispose(): void {
-    if (!this.done) void this.worker.terminate();
-    this.done = true;
-    for (const f of this.files) fs.rmSync(f, { force: true });
-    this.files.clear();
+  /** Stops the worker and removes its files (once it has ended: a write may be under way). */
+  dispose(): Promise<void> {
+    return this.stopWorker().then(() => {
+      for (const f of this.files) fs.rmSync(f, { force: true });
+      this.files.clear();
+    });
   }
 
   private fail(err: Error): void {

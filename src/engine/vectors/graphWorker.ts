@@ -7,6 +7,8 @@ import { HierarchicalNSW } from 'hnswlib-node';
 import { OP_REMOVE, type GraphWorkerInit, type GraphWorkerMessage, type GraphWorkerReply } from './graphProtocol';
 
 const init = workerData as GraphWorkerInit;
+const stop = new Int32Array(init.stop);
+const stopping = () => Atomics.load(stop, 0) !== 0;
 const graph = new HierarchicalNSW('cosine', init.dims);
 graph.initIndex({ maxElements: init.capacity, m: init.m, efConstruction: init.efConstruction, randomSeed: init.seed, allowReplaceDeleted: true });
 
@@ -19,6 +21,7 @@ parentPort!.on('message', (msg: GraphWorkerMessage) => {
     const { kinds, ids, data } = msg;
     const d = init.dims;
     for (let i = 0, at = 0; i < kinds.length; i++) {
+      if (stopping()) return;
       if (kinds[i] === OP_REMOVE) {
         try {
           graph.markDelete(ids[i]);
@@ -32,7 +35,10 @@ parentPort!.on('message', (msg: GraphWorkerMessage) => {
       at++;
     }
     reply({ type: 'progress', points: graph.getCurrentCount() });
+  } else if (msg.type === 'stop') {
+    parentPort!.close();
   } else if (msg.type === 'finish') {
+    if (stopping()) return;
     graph.writeIndexSync(msg.file);
     reply({ type: 'written', seq: msg.seq, file: msg.file });
   }

@@ -357,6 +357,11 @@ export class VectorIndex {
     return true;
   }
 
+  /** Room for `n` vectors at once (a store being restored), instead of doubling up to it. */
+  reserve(n: number): void {
+    this.ensureCapacity(n);
+  }
+
   /** Whether a background build is under way (search is exact until it ends). */
   get buildingGraph(): boolean {
     return this.build !== null;
@@ -377,9 +382,9 @@ export class VectorIndex {
     return new Promise((resolve) => this.buildWaiters.push(resolve));
   }
 
-  /** Stops a background build (the index is being dropped). */
-  dispose(): void {
-    this.endBuild();
+  /** Stops a background build (the index is being dropped); resolves once its worker has ended. */
+  dispose(): Promise<void> {
+    return this.endBuild();
   }
 
   /** A graph is due: built now, started in the background, or not at all (GraphBuildMode). */
@@ -446,25 +451,26 @@ export class VectorIndex {
     }
     this.hnsw = g;
     for (const id of missing) this.graphAdd(id, this.get(id)!);
-    this.endBuild();
+    void this.endBuild();
     this.opts.onGraph?.({ ready: true });
   }
 
   private buildFailed(build: BackgroundGraphBuild | null, error: Error): void {
     if (build && build !== this.build) return;
-    this.endBuild();
+    void this.endBuild();
     // Search stays exact: slower on a large index, never wrong. No retry loop: the next open tries again.
     this.graphFailed = true;
     this.opts.onGraph?.({ ready: false, error });
   }
 
-  private endBuild(): void {
-    this.build?.dispose();
+  private endBuild(): Promise<void> {
+    const stopped = this.build?.dispose() ?? Promise.resolve();
     this.build = null;
     this.replacedSinceRequest.clear();
     const waiters = this.buildWaiters;
     this.buildWaiters = [];
     for (const w of waiters) w();
+    return stopped;
   }
 
   private buildGraph(): void {

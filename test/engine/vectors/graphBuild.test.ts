@@ -99,6 +99,21 @@ test('a graph worker that cannot write its graph leaves exact search, and says w
   }
 });
 
+test('an index dropped mid-build stops its worker between two points: the process survives 30 drops', { timeout: 120_000 }, async () => {
+  // Terminating the worker inside hnswlib-node's addPoint aborts the whole process (its element
+  // reads fail under termination, and node-addon-api makes that fatal); a CI run died so.
+  const { passages, dims } = await realVectors(1_500);
+  for (let round = 0; round < 30; round++) {
+    const idx = new VectorIndex(dims, { exactThreshold: 100, graphBuild: 'background' });
+    passages.forEach((v, i) => idx.add(i + 1, v));
+    assert.ok(idx.buildingGraph);
+    await new Promise((r) => setTimeout(r, (round * 7) % 45));
+    await idx.dispose();
+    assert.ok(!idx.buildingGraph && !idx.usesGraph);
+  }
+  assert.deepEqual(strayFiles(), []);
+});
+
 test('a notes index builds its graph in the background, saves it once in use, and opens with it', { timeout: 120_000 }, async () => {
   const enc = await encoder();
   const store = tmpDir('sn-bg-store-');
