@@ -91,7 +91,7 @@ async function graphWorker(ext, tmp) {
   const dims = 16;
   const n = 300;
   const file = path.join(tmp, 'graph.bin');
-  const worker = new Worker(path.join(ext, 'dist', 'graphWorker.js'), { workerData: { dims, m: 16, efConstruction: 64, seed: 1, capacity: 64 } });
+  const worker = new Worker(path.join(ext, 'dist', 'graphWorker.js'), { workerData: { dims, m: 16, efConstruction: 64, seed: 1, capacity: 64, stop: new SharedArrayBuffer(4) } });
   try {
     const written = new Promise((resolve, reject) => {
       worker.on('message', (m) => m.type === 'written' && resolve(m));

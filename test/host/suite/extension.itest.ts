@@ -55,6 +55,9 @@ function sameColour(a: string, b: string): boolean {
 const workbenchText = (dom: FrameDom[]) => dom.find((f) => /workbench|\?folder=/.test(f.url) && !f.error && f.text.length > 0)?.text ?? dom[0]?.text ?? '';
 const frameOf = (dom: FrameDom[], script: string) => dom.find((f) => !f.error && f.scripts.some((x) => x.src.endsWith(`/media/${script}`)));
 
+/** Notes written for the indexing-progress test (its rebuild must outlast the steps before Cancel). */
+const BULK_NOTES = 15_000;
+
 async function until<T>(what: string, fn: () => Promise<T | undefined | false | null> | T | undefined | false | null, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
@@ -763,29 +766,35 @@ describe('Semantic Notes in the extension host', function () {
 
   describe('progress, models and settings', () => {
     it('the status bar and a cancellable notification show indexing progress', async function () {
-      this.timeout(180_000);
+      this.timeout(240_000);
       const bulk = path.join(root(), 'bulk');
       fs.mkdirSync(bulk);
       const topics = ['tomatoes and basil', 'git branches', 'sleep and naps', 'trams in Lisbon', 'docker volumes', 'sourdough starters'];
-      for (let i = 0; i < 5000; i++) {
+      // Enough notes that the rebuild is still running when the steps below reach Cancel: 5,000
+      // were indexed before it on a fast CI machine.
+      for (let i = 0; i < BULK_NOTES; i++) {
         fs.writeFileSync(path.join(bulk, `note-${i}.md`), `# Bulk note ${i}\n\nGenerated paragraph ${i} about ${topics[i % topics.length]}, written to watch the index grow.\n\n## More\n\nA second section on ${topics[(i + 1) % topics.length]}.\n`);
       }
-      const rebuilt = vscode.commands.executeCommand<IndexSummary[]>('semanticNotes.rebuildIndex');
-      await until('indexing progress in the status bar', () => /^\$\(sync~spin\) Indexing \d+% \([\d,]+\/[\d,]+\)$/.test(api.statusBar.text), 60_000);
-      // The notification gives a percentage too, not only "1/5,016".
-      await until('a percentage in the notification', async () => /Rebuilding the index of [^\n]*: \d+% — [\d,]+ of [\d,]+ notes/.test(workbenchText(await inspectDom('indexing-dom'))), 30_000);
-      // With no note open, Related Notes says the notes are being indexed (a welcome view).
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await vscode.commands.executeCommand('semanticNotes.relatedView.focus');
-      await until('the indexing welcome in Related Notes', async () => /Indexing your notes/.test(workbenchText(await inspectDom('indexing-welcome-dom'))), 30_000);
-      await screenshot('indexing-progress');
-      // Cancel in the notification: the UI stops waiting at once; the notes indexed so far stay searchable.
-      await vscode.commands.executeCommand('notification.acceptPrimaryAction');
-      assert.deepEqual(await rebuilt, [], 'the cancelled rebuild reports no finished folder');
-      await until('indexing to settle', async () => !api.index.busy && !(await api.index.status())[0].indexing, 120_000);
-      assert.ok((await search('Bulk note', 'keyword')).length > 0, 'what was indexed is searchable');
-      fs.rmSync(bulk, { recursive: true });
-      await until('the bulk notes to leave', async () => (await api.index.status())[0].files === NOTES, 60_000);
+      try {
+        const rebuilt = vscode.commands.executeCommand<IndexSummary[]>('semanticNotes.rebuildIndex');
+        await until('indexing progress in the status bar', () => /^\$\(sync~spin\) Indexing \d+% \([\d,]+\/[\d,]+\)$/.test(api.statusBar.text), 60_000);
+        // The notification gives a percentage too, not only "1/5,016".
+        await until('a percentage in the notification', async () => /Rebuilding the index of [^\n]*: \d+% — [\d,]+ of [\d,]+ notes/.test(workbenchText(await inspectDom('indexing-dom'))), 30_000);
+        // With no note open, Related Notes says the notes are being indexed (a welcome view).
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await vscode.commands.executeCommand('semanticNotes.relatedView.focus');
+        await until('the indexing welcome in Related Notes', async () => /Indexing your notes/.test(workbenchText(await inspectDom('indexing-welcome-dom'))), 30_000);
+        await screenshot('indexing-progress');
+        // Cancel in the notification: the UI stops waiting at once; the notes indexed so far stay searchable.
+        await vscode.commands.executeCommand('notification.acceptPrimaryAction');
+        assert.deepEqual(await rebuilt, [], 'the cancelled rebuild reports no finished folder');
+        await until('indexing to settle', async () => !api.index.busy && !(await api.index.status())[0].indexing, 120_000);
+        assert.ok((await search('Bulk note', 'keyword')).length > 0, 'what was indexed is searchable');
+      } finally {
+        // Whatever happened above, the tests after this one start from the fixture's notes.
+        fs.rmSync(bulk, { recursive: true, force: true });
+        await until('the bulk notes to leave', async () => (await api.index.status())[0].files === NOTES, 120_000);
+      }
       await until('the status bar count', () => api.statusBar.text === `$(search) ${NOTES} notes`);
     });
 
