@@ -98,7 +98,6 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
   const realRoot = await fsp.realpath(root);
   const visited = new Set<string>([realRoot]);
   const stack: { abs: string; rel: string; layers: GitignoreLayer[] }[] = [{ abs: root, rel: '', layers: [] }];
-  const stats: Promise<void>[] = [];
   while (stack.length) {
     opts.signal?.throwIfAborted();
     const dir = stack.pop()!;
@@ -115,6 +114,7 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
       if (layer) layers = [...layers, layer];
     }
     const names = entries.map((e) => e.name);
+    const stats: Promise<void>[] = [];
     // Real folders before links: a folder reached both ways is listed under its own name.
     entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
     for (const e of entries) {
@@ -178,7 +178,6 @@ export async function walkNotes(root: string, opts: WalkOptions = {}): Promise<{
     // A folder's notes are stat'ed together: libuv's threads answer them side by side, where one
     // await each left the walk of 15,848 notes waiting on them in turn (the bulk of a restart).
     await Promise.all(stats);
-    stats.length = 0;
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

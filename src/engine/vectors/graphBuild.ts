@@ -16,8 +16,8 @@ const OPS_PER_MESSAGE = 2048;
 const MAX_IN_FLIGHT = 2;
 
 export interface GraphBuildHooks {
-  /** The graph, with every change sent before the request, is in `file` (seq: the request's). */
-  written(file: string, seq: number): void;
+  /** The graph, with every change sent before the request, is in `file`. */
+  written(file: string): void;
   /** The worker failed (it could not start, write its file, or it died): search stays exact. */
   failed(err: Error): void;
 }
@@ -31,15 +31,13 @@ export class BackgroundGraphBuild {
    * sent, and at most MAX_IN_FLIGHT batches wait in the worker's queue, so a build of 100,000
    * points never holds a second copy of the index's vectors.
    */
-  private queue: (number | { seq: number; file: string })[] = [];
+  private queue: (number | { file: string })[] = [];
   private kindsQueued: number[] = [];
   private inFlight = 0;
   private pumpQueued = false;
-  private seq = 0;
+  private requests = 0;
   private done = false;
   private readonly files = new Set<string>();
-  /** Points the worker's graph holds (deleted ones included), as it last reported. */
-  points = 0;
   /** Adds since the last request: what its graph will lack. */
   addsSinceRequest = 0;
 
@@ -56,10 +54,9 @@ export class BackgroundGraphBuild {
     this.worker.on('message', (msg: GraphWorkerReply) => {
       if (this.done) return;
       if (msg.type === 'progress') {
-        this.points = msg.points;
         this.inFlight--;
         this.pump();
-      } else if (msg.type === 'written') this.hooks.written(msg.file, msg.seq);
+      } else if (msg.type === 'written') this.hooks.written(msg.file);
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', (code) => this.fail(new Error(`the graph worker stopped (exit code ${code})`)));
@@ -74,22 +71,19 @@ export class BackgroundGraphBuild {
     this.enqueue(OP_REMOVE, id);
   }
 
-  /** Asks for the graph as it stands after every change so far; returns the request's number. */
-  request(): number {
-    const seq = ++this.seq;
+  /** Asks for the graph as it stands after every change so far. */
+  request(): void {
     this.addsSinceRequest = 0;
-    const file = path.join(os.tmpdir(), `semantic-notes-graph-${process.pid}-${Date.now().toString(36)}-${seq}.bin`);
+    const file = path.join(os.tmpdir(), `semantic-notes-graph-${process.pid}-${Date.now().toString(36)}-${++this.requests}.bin`);
     this.files.add(file);
-    this.queue.push({ seq, file });
+    this.queue.push({ file });
     this.kindsQueued.push(-1);
     this.pump();
-    return seq;
   }
 
-  /** Keeps the process alive for the build (while somebody waits for the graph), or not. */
-  keepAlive(on: boolean): void {
-    if (on) this.worker.ref();
-    else this.worker.unref();
+  /** Keeps the process alive for the build: somebody waits for the graph. */
+  keepAlive(): void {
+    this.worker.ref();
   }
 
   /** A file the owner has read (or given up on): removed now. */
@@ -144,7 +138,7 @@ export class BackgroundGraphBuild {
     while (!this.done && at < this.queue.length && this.inFlight < MAX_IN_FLIGHT) {
       const head = this.queue[at];
       if (typeof head !== 'number') {
-        this.post({ type: 'finish', seq: head.seq, file: head.file });
+        this.post({ type: 'finish', file: head.file });
         at++;
         continue;
       }

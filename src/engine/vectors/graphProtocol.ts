@@ -25,8 +25,9 @@ export type GraphWorkerMessage =
   /** Changes in the order the index applied them; `data` holds the vectors of the adds, in order. */
   | { type: 'ops'; kinds: Uint8Array; ids: Float64Array; data: Float32Array }
   /** Write the graph as it stands after every earlier message to `file`. */
-  | { type: 'finish'; seq: number; file: string }
+  | { type: 'finish'; file: string }
   /** Stop (the stop flag is set too): close the port, so the thread ends on its own. */
   | { type: 'stop' };
 
-export type GraphWorkerReply = { type: 'progress'; points: number } | { type: 'written'; seq: number; file: string };
+/** `progress`: a batch of changes is in the graph (the index sends the next one). */
+export type GraphWorkerReply = { type: 'progress' } | { type: 'written'; file: string };

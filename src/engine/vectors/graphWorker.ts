@@ -34,12 +34,12 @@ parentPort!.on('message', (msg: GraphWorkerMessage) => {
       graph.addPoint(Array.from(data.subarray(at * d, (at + 1) * d)), ids[i], true);
       at++;
     }
-    reply({ type: 'progress', points: graph.getCurrentCount() });
+    reply({ type: 'progress' });
   } else if (msg.type === 'stop') {
     parentPort!.close();
   } else if (msg.type === 'finish') {
     if (stopping()) return;
     graph.writeIndexSync(msg.file);
-    reply({ type: 'written', seq: msg.seq, file: msg.file });
+    reply({ type: 'written', file: msg.file });
   }
 });

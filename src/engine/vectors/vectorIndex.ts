@@ -344,17 +344,25 @@ export class VectorIndex {
       this.needGraph();
       return false;
     }
-    // Points removed after the graph was written (or already marked deleted in it) stay hidden.
+    this.adoptGraph(g, inGraph, new Set());
+    return true;
+  }
+
+  /**
+   * Puts a graph read from a file in use for the live vectors: points removed since it was written
+   * (or replaced: `stale`) are hidden, and live vectors it lacks (or holds stale) are added.
+   */
+  private adoptGraph(g: HierarchicalNSW, inGraph: ReadonlySet<number>, stale: ReadonlySet<number>): void {
     for (const id of inGraph) {
-      if (this.slotOf.has(id)) continue;
+      if (this.slotOf.has(id) && !stale.has(id)) continue;
       try {
         g.markDelete(id);
       } catch {
-        // already marked deleted in the saved graph
+        // already marked deleted in the written graph
       }
     }
     this.hnsw = g;
-    return true;
+    for (const id of this.slotOf.keys()) if (!inGraph.has(id) || stale.has(id)) this.graphAdd(id, this.get(id)!);
   }
 
   /** Room for `n` vectors at once (a store being restored), instead of doubling up to it. */
@@ -367,18 +375,13 @@ export class VectorIndex {
     return this.build !== null;
   }
 
-  /** Points the background build's graph holds so far (0 when none runs). */
-  get graphBuildProgress(): number {
-    return this.build?.points ?? 0;
-  }
-
   /**
    * Resolves once no background build is under way (its graph in use, or the build failed or was
    * stopped). Keeps the process alive meanwhile, which an unwatched build does not.
    */
   whenGraphSettled(): Promise<void> {
     if (!this.build) return Promise.resolve();
-    this.build.keepAlive(true);
+    this.build.keepAlive();
     return new Promise((resolve) => this.buildWaiters.push(resolve));
   }
 
@@ -400,7 +403,7 @@ export class VectorIndex {
       build = new BackgroundGraphBuild(
         { dims: this.dims, m: this.opts.m, efConstruction: this.opts.efConstruction, seed: this.opts.seed, capacity: Math.max(1024, this.size * 2) },
         (id) => this.get(id),
-        { written: (file, seq) => void this.graphWritten(build, file, seq).catch((err: Error) => this.buildFailed(build, err)), failed: (err) => this.buildFailed(build, err) },
+        { written: (file) => void this.graphWritten(build, file).catch((err: Error) => this.buildFailed(build, err)), failed: (err) => this.buildFailed(build, err) },
       );
     } catch (err) {
       this.buildFailed(null, err as Error);
@@ -408,6 +411,11 @@ export class VectorIndex {
     }
     this.build = build;
     for (const id of this.slotOf.keys()) build.add(id);
+    this.requestGraph(build);
+  }
+
+  /** Asks the worker for its graph; ids replaced from now on are stale in it. */
+  private requestGraph(build: BackgroundGraphBuild): void {
     this.replacedSinceRequest.clear();
     build.request();
   }
@@ -417,12 +425,11 @@ export class VectorIndex {
    * asked for (added here), else the worker, which has those changes queued already, writes a
    * newer one.
    */
-  private async graphWritten(build: BackgroundGraphBuild, file: string, _seq: number): Promise<void> {
+  private async graphWritten(build: BackgroundGraphBuild, file: string): Promise<void> {
     if (build !== this.build) return;
     if (build.addsSinceRequest > CATCH_UP_MAX) {
       build.release(file);
-      this.replacedSinceRequest.clear();
-      build.request();
+      this.requestGraph(build);
       return;
     }
     await build.stopWorker();
@@ -432,25 +439,13 @@ export class VectorIndex {
       g = new HierarchicalNSW('cosine', this.dims);
       g.readIndexSync(file, true);
     } catch (err) {
-      build.release(file);
       this.buildFailed(build, err as Error);
       return;
+    } finally {
+      build.release(file);
     }
-    build.release(file);
-    const inGraph = new Set(g.getIdsList());
     // Changes since the request (a few, or those made while the worker stopped) are applied here.
-    const missing: number[] = [];
-    for (const id of this.slotOf.keys()) if (!inGraph.has(id) || this.replacedSinceRequest.has(id)) missing.push(id);
-    for (const id of inGraph) {
-      if (this.slotOf.has(id) && !this.replacedSinceRequest.has(id)) continue;
-      try {
-        g.markDelete(id);
-      } catch {
-        // already marked deleted
-      }
-    }
-    this.hnsw = g;
-    for (const id of missing) this.graphAdd(id, this.get(id)!);
+    this.adoptGraph(g, new Set(g.getIdsList()), this.replacedSinceRequest);
     void this.endBuild();
     this.opts.onGraph?.({ ready: true });
   }
