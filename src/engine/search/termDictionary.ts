@@ -61,11 +61,6 @@ export class TermDictionary {
     this.building = null;
   }
 
-  /** Whether tolerant lookups are ready without building anything first. */
-  get ready(): boolean {
-    return this.tree !== null;
-  }
-
   /**
    * Puts up to `words` more words into the lookup tree; true once it is complete. Words added or
    * removed meanwhile go to the tree being built at once, and a word removed before its turn is
