@@ -39,9 +39,6 @@ export class IndexState {
   /** Loads a snapshot: the saved keyword index and vector graph are adopted when they match. */
   restore(s: Snapshot, log: Logger): void {
     for (const [p, rec] of s.files) this.files.set(p, rec);
-    const vectorOf = new Map<number, Float32Array>();
-    const dims = this.passages.vectors?.dims ?? 0;
-    if (s.vectors && dims) s.vectors.ids.forEach((id, i) => vectorOf.set(id, s.vectors!.data.subarray(i * dims, (i + 1) * dims)));
     let bm25: Bm25Index | null = null;
     if (s.bm25) {
       try {
@@ -55,12 +52,22 @@ export class IndexState {
       bm25 = null;
     }
     if (bm25) this.passages.bm25 = bm25;
-    this.passages.vectors?.deferGraph(true);
-    if (s.vectors) this.passages.vectors?.reserve(s.vectors.ids.length);
+    const vi = this.passages.vectors;
+    vi?.deferGraph(true);
+    // The stored vectors become the index's storage as they are (one array, no copy per vector).
+    if (s.vectors && vi) {
+      try {
+        vi.adopt(s.vectors.ids, s.vectors.data);
+      } catch (err) {
+        log('warn', `stored vectors are damaged (${(err as Error).message}); the passages are embedded again`);
+      }
+    }
     for (const c of s.chunks) {
-      this.passages.add(c, vectorOf.get(c.id) ?? null, !bm25);
+      this.passages.add(c, null, !bm25);
       this.nextId = Math.max(this.nextId, c.id + 1);
     }
+    // A vector whose passage is not stored has nothing to answer with.
+    if (vi) for (const id of [...vi.ids()]) if (!this.passages.chunks.has(id)) vi.remove(id);
     const warning = this.passages.vectors?.deferGraph(false, s.graphFile);
     if (warning) log('warn', warning);
   }

@@ -23,8 +23,16 @@ export function storeFolderName(modelId: string | null, fingerprint: string): st
   return `${slug}-${crypto.createHash('sha256').update(fingerprint).digest('hex').slice(0, 10)}`;
 }
 
+/** Written on every open; left alone when it already says the same (an fsync costs more than the rest of a small open). */
 export function writeStoreInfo(storeDir: string, info: StoreInfo): void {
-  writeFileAtomicSync(path.join(storeDir, STORE_INFO), JSON.stringify(info, null, 1));
+  const file = path.join(storeDir, STORE_INFO);
+  const text = JSON.stringify(info, null, 1);
+  try {
+    if (fs.readFileSync(file, 'utf8') === text) return;
+  } catch {
+    /* absent or unreadable: written below */
+  }
+  writeFileAtomicSync(file, text);
 }
 
 export function readStoreInfo(storeDir: string): StoreInfo {

@@ -168,6 +168,40 @@ export class VectorIndex {
     else if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
   }
 
+  /**
+   * Loads an empty index in one go from vectors packed in `ids` order (a store's vector file),
+   * keeping `data` as its own storage instead of copying each vector: the caller must not
+   * change it afterwards. Ids repeated or out of range throw, as add() does.
+   */
+  adopt(ids: Int32Array, data: Float32Array): void {
+    if (this.used !== 0) throw new Error('adopt() needs an empty vector index');
+    const count = ids.length;
+    if (data.length !== count * this.dims) throw new Error(`${data.length} numbers are not ${count} vectors of ${this.dims} dimensions`);
+    if (count === 0) return;
+    const norms = new Float32Array(count);
+    const slotIds = new Float64Array(count);
+    const d = this.dims;
+    for (let slot = 0, base = 0; slot < count; slot++, base += d) {
+      const id = ids[slot];
+      if (id < 0 || id > MAX_VECTOR_ID || this.slotOf.has(id)) {
+        this.slotOf.clear();
+        this.blanks = 0;
+        throw new RangeError(`vector id ${id} is repeated or outside 0…${MAX_VECTOR_ID}`);
+      }
+      let sum = 0;
+      for (let i = base; i < base + d; i++) sum += data[i] * data[i];
+      norms[slot] = Math.sqrt(sum);
+      if (norms[slot] < BLANK_NORM) this.blanks++;
+      slotIds[slot] = id;
+      this.slotOf.set(id, slot);
+    }
+    this.data = data;
+    this.norms = norms;
+    this.slotIds = slotIds;
+    this.used = count;
+    if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
+  }
+
   remove(id: number): boolean {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
@@ -363,11 +397,6 @@ export class VectorIndex {
     }
     this.hnsw = g;
     for (const id of this.slotOf.keys()) if (!inGraph.has(id) || stale.has(id)) this.graphAdd(id, this.get(id)!);
-  }
-
-  /** Room for `n` vectors at once (a store being restored), instead of doubling up to it. */
-  reserve(n: number): void {
-    this.ensureCapacity(n);
   }
 
   /** Whether a background build is under way (search is exact until it ends). */

@@ -68,3 +68,41 @@ test('exact search gives the cosine ranking of a plain loop, for any width (the 
     got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) < 1e-5, `dims ${dims}: ${h.score} vs ${want[i].score}`));
   }
 });
+
+for (const exactThreshold of [10_000, 16]) {
+  test(`adopt() loads packed vectors as its own storage: the same answers as adding them one by one, and later changes work (${exactThreshold === 16 ? 'HNSW graph' : 'exact search'})`, () => {
+    const dims = 24;
+    const ids = Int32Array.from({ length: 60 }, (_, i) => (i * 7919) % 1000 + 1);
+    const packed = new Float32Array(ids.length * dims);
+    ids.forEach((id, i) => packed.set(id % 13 === 0 ? new Float32Array(dims) : unit(dims, id), i * dims));
+    const one = new VectorIndex(dims, { exactThreshold });
+    ids.forEach((id, i) => one.add(id, packed.subarray(i * dims, (i + 1) * dims)));
+    const bulk = new VectorIndex(dims, { exactThreshold });
+    bulk.adopt(ids, packed);
+    assert.equal(bulk.size, one.size);
+    assert.equal(bulk.usesGraph, exactThreshold === 16);
+    // Every match (k = all): blank vectors are left out of both.
+    for (const seed of [3, 77, 512]) assert.deepEqual(bulk.search(unit(dims, seed), ids.length), one.search(unit(dims, seed), ids.length));
+    assert.deepEqual(bulk.exportVectors(), one.exportVectors());
+    for (const id of ids) assert.equal(bulk.isBlank(id), one.isBlank(id));
+    // Past the adopted size: the storage grows (copying the adopted array), removals free slots.
+    for (let i = 2000; i < 2100; i++) {
+      one.add(i, unit(dims, i));
+      bulk.add(i, unit(dims, i));
+    }
+    for (const id of ids.slice(0, 20)) {
+      one.remove(id);
+      bulk.remove(id);
+    }
+    assert.equal(bulk.size, one.size);
+    for (const seed of [2050, 9]) assert.deepEqual(bulk.search(unit(dims, seed), 15), one.search(unit(dims, seed), 15));
+    assert.deepEqual(bulk.exportVectors(), one.exportVectors());
+    // Only into an empty index, and never a repeated id (a damaged file): the index stays empty.
+    assert.throws(() => bulk.adopt(ids, packed), /empty/);
+    const bad = new VectorIndex(dims, { exactThreshold });
+    assert.throws(() => bad.adopt(Int32Array.from([5, 6, 5]), new Float32Array(3 * dims)), /repeated/);
+    assert.equal(bad.size, 0);
+    bad.add(5, unit(dims, 5));
+    assert.deepEqual(bad.search(unit(dims, 5), 1).map((h) => h.id), [5]);
+  });
+}
