@@ -54,7 +54,7 @@ export class IndexState {
     if (bm25) this.passages.bm25 = bm25;
     const vi = this.passages.vectors;
     vi?.deferGraph(true);
-    // The stored vectors become the index's storage as they are (one array, no copy per vector).
+    // The stored vectors go in as one block (no add() per vector).
     if (s.vectors && vi) {
       try {
         vi.adopt(s.vectors.ids, s.vectors.data);

@@ -331,8 +331,8 @@ function decodeVectors(buf: Buffer, dims: number): { ids: Int32Array; data: Floa
   const count = buf.readUInt32LE(0);
   if (buf.readUInt32LE(4) !== dims || buf.length !== 8 + count * 4 + count * dims * 4) throw new Error('vector file has the wrong shape');
   // Both arrays start at a multiple of 4 bytes into the file, so when the buffer itself is
-  // 4-aligned (a file read whole has its own memory at offset 0) they are views, not copies:
-  // copying 45 MB of vectors was a sixth of opening the notes corpus' index.
+  // 4-aligned (a file read whole has its own memory at offset 0) they are views, not copies
+  // (the vector index copies them once, into storage with room to grow).
   if (buf.byteOffset % 4 === 0) {
     return { ids: new Int32Array(buf.buffer, buf.byteOffset + 8, count), data: new Float32Array(buf.buffer, buf.byteOffset + 8 + count * 4, count * dims) };
   }

@@ -169,35 +169,34 @@ export class VectorIndex {
   }
 
   /**
-   * Loads an empty index in one go from vectors packed in `ids` order (a store's vector file),
-   * keeping `data` as its own storage instead of copying each vector: the caller must not
-   * change it afterwards. Ids repeated or out of range throw, as add() does.
+   * Loads an empty index in one go from vectors packed in `ids` order (a store's vector file):
+   * one bulk copy into storage with the usual room to grow, instead of one add() per vector
+   * (the room matters: without it the first edit after a restart paid a copy of everything).
+   * Ids repeated or out of range throw, and the index stays empty.
    */
   adopt(ids: Int32Array, data: Float32Array): void {
     if (this.used !== 0) throw new Error('adopt() needs an empty vector index');
     const count = ids.length;
     if (data.length !== count * this.dims) throw new Error(`${data.length} numbers are not ${count} vectors of ${this.dims} dimensions`);
     if (count === 0) return;
-    const norms = new Float32Array(count);
-    const slotIds = new Float64Array(count);
-    const d = this.dims;
-    for (let slot = 0, base = 0; slot < count; slot++, base += d) {
+    for (let slot = 0; slot < count; slot++) {
       const id = ids[slot];
       if (id < 0 || id > MAX_VECTOR_ID || this.slotOf.has(id)) {
         this.slotOf.clear();
-        this.blanks = 0;
         throw new RangeError(`vector id ${id} is repeated or outside 0…${MAX_VECTOR_ID}`);
       }
-      let sum = 0;
-      for (let i = base; i < base + d; i++) sum += data[i] * data[i];
-      norms[slot] = Math.sqrt(sum);
-      if (norms[slot] < BLANK_NORM) this.blanks++;
-      slotIds[slot] = id;
       this.slotOf.set(id, slot);
     }
-    this.data = data;
-    this.norms = norms;
-    this.slotIds = slotIds;
+    this.ensureCapacity(count);
+    this.data.set(data);
+    const d = this.dims;
+    for (let slot = 0, base = 0; slot < count; slot++, base += d) {
+      let sum = 0;
+      for (let i = base; i < base + d; i++) sum += data[i] * data[i];
+      this.norms[slot] = Math.sqrt(sum);
+      if (this.norms[slot] < BLANK_NORM) this.blanks++;
+      this.slotIds[slot] = ids[slot];
+    }
     this.used = count;
     if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
   }
