@@ -13,7 +13,7 @@ import { chunkMarkdown, chunkMarkdownWithIds } from '../src/engine/notes/chunker
 import { readNote, walkNotes } from '../src/engine/notes/walker';
 import { Bm25Index } from '../src/engine/search/bm25';
 import { VectorIndex } from '../src/engine/vectors/vectorIndex';
-import { bar, dataDir, encoder, fmt, nowMs, notesCorpus, quick, repoRoot, table, writeResult } from './lib';
+import { bar, dataDir, encoder, fmt, median, nowMs, notesCorpus, quick, repoRoot, table, writeResult } from './lib';
 
 /** The model the indexing figures are measured with (issue #11's bars name it). */
 const MODEL = 'semantic-notes/static-en-v2';
@@ -135,11 +135,21 @@ export async function run(): Promise<void> {
     for (const d of ['rust-book-en', 'rust-book-ko', 'react-docs-ko', 'tech-interview-ko', 'dendron-en']) fs.cpSync(path.join(root, d), path.join(sub, d), { recursive: true });
     root = sub;
   }
-  const full = indexInChild(root);
+  // The notes corpus twice for each code path, alternating with the earlier one when given, and
+  // the faster run of each: one run apiece swung the same-run ratio from 2.6× to 4.1× on this
+  // shared machine. (Tiny notes once each: their graph build takes minutes.)
+  const fullRuns: FullRun[] = [];
+  const beforeRuns: FullRun[] = [];
+  for (let rep = 0; rep < 2; rep++) {
+    fullRuns.push(indexInChild(root));
+    if (BASELINE) beforeRuns.push(indexInChild(root, BASELINE));
+  }
+  const fastest = (runs: FullRun[]) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const full = fastest(fullRuns);
   const tinyRoot = tinyNotes(TINY_NOTES);
   const tiny = indexInChild(tinyRoot);
   // The earlier code path on the same folders, right after ours.
-  const before = BASELINE ? { full: indexInChild(root, BASELINE), tiny: indexInChild(tinyRoot, BASELINE) } : null;
+  const before = BASELINE ? { full: fastest(beforeRuns), tiny: indexInChild(tinyRoot, BASELINE) } : null;
   const profile = { corpus: await stages(root, full.ms), tiny: await stages(tinyRoot, tiny.ms) };
   fs.rmSync(tinyRoot, { recursive: true, force: true });
 
@@ -149,25 +159,39 @@ export async function run(): Promise<void> {
   const first = NotesIndex.open({ root, storeDir: store, encoder: enc });
   await first.sync();
   await first.close();
-  const t1 = nowMs();
-  const again = NotesIndex.open({ root, storeDir: store, encoder: enc });
-  const second = await again.sync();
-  const restartMs = nowMs() - t1;
+  // Three restarts (the median counts), then three edits of different notes in the last one.
+  const restarts: number[] = [];
+  let again: NotesIndex | null = null;
+  let second: Awaited<ReturnType<NotesIndex['sync']>> | null = null;
+  for (let rep = 0; rep < 3; rep++) {
+    await again?.close();
+    const t1 = nowMs();
+    again = NotesIndex.open({ root, storeDir: store, encoder: enc });
+    second = await again.sync();
+    restarts.push(nowMs() - t1);
+  }
+  const restartMs = median(restarts);
   // An edit lands in a running service whose index has settled since it opened: the typo and
   // prefix lookup tree is built in idle time after a sync, not on behalf of the edit.
-  await again.whenWarm();
-  const target = again.coverage().indexed.find((f) => f.path.endsWith('.md'))!.path;
-  const file = path.join(root, target);
-  const original = fs.readFileSync(file, 'utf8');
-  fs.writeFileSync(file, `${original}\n\nBenchmark marker quetzalcoatlus edited paragraph.\n`);
-  const t2 = nowMs();
-  await again.updateFile(target);
-  const hits = await again.search('quetzalcoatlus', { mode: 'keyword', k: 1 });
-  const editMs = nowMs() - t2;
-  fs.writeFileSync(file, original);
-  await again.close();
+  await again!.whenWarm();
+  const notes = again!.coverage().indexed.filter((f) => f.path.endsWith('.md'));
+  const edits: number[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const target = notes[rep * Math.floor(notes.length / 3)].path;
+    const file = path.join(root, target);
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, `${original}\n\nBenchmark marker quetzalcoatlus edited paragraph.\n`);
+    const t2 = nowMs();
+    await again!.updateFile(target);
+    const hits = await again!.search('quetzalcoatlus', { mode: 'keyword', k: 1 });
+    edits.push(nowMs() - t2);
+    fs.writeFileSync(file, original);
+    await again!.updateFile(target);
+    if (hits[0]?.path !== target) throw new Error('the edited note was not found');
+  }
+  const editMs = median(edits);
+  await again!.close();
   fs.rmSync(store, { recursive: true, force: true });
-  if (hits[0]?.path !== target) throw new Error('the edited note was not found');
 
   const filesPerSecond = (full.files / full.ms) * 1000;
   const tinyPerSecond = (tiny.files / tiny.ms) * 1000;
@@ -183,10 +207,10 @@ export async function run(): Promise<void> {
     { what: `${tiny.files.toLocaleString('en-US')} tiny notes, all searchable (graph still building on a worker)`, value: `${fmt(tinySearchablePerSecond, 0)} notes/s`, detail: `≥ 2,000: ${bar(tinySearchablePerSecond >= 2000)}` },
     ...(speedup ? [{ what: `same run, against ${speedup.checkout}`, value: `corpus ${fmt(speedup.full)}×, tiny notes ${fmt(speedup.tiny)}×`, detail: `corpus ≥ 3×: ${bar(speedup.full >= 3)}` }] : []),
     { what: `against ${fmt(RECORDED.filesPerSecond, 1)} files/s recorded ${RECORDED.measuredAt}`, value: `${fmt(recordedRatio)}×`, detail: `≥ 3×: ${bar(recordedRatio >= 3)} (other days, other load: a rough guide)` },
-    { what: 'restart, nothing changed', value: `${fmt(restartRatio * 100, 2)} % of full`, detail: `≤ 2 %: ${bar(restartRatio <= 0.02)}; re-embedded ${second.embedded}` },
+    { what: 'restart, nothing changed', value: `${fmt(restartRatio * 100, 2)} % of full`, detail: `≤ 2 %: ${bar(restartRatio <= 0.02)}; re-embedded ${second!.embedded}` },
     { what: 'one edited note searchable', value: `${fmt(editRatio * 1000, 3)} / 1000 of full`, detail: `≤ 1/1000: ${bar(editRatio <= 0.001)}` },
   ]);
   console.log('\nWhere a full index spends its time (each stage replayed alone; shares of the full run):');
   table(Object.keys(profile.corpus).map((stage) => ({ stage, 'notes corpus': `${fmt((profile.corpus[stage] / full.ms) * 100, 1)} %`, 'tiny notes': `${fmt((profile.tiny[stage] / tiny.ms) * 100, 1)} %` })));
-  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, searchableMs: tiny.searchableMs, searchableNotesPerSecond: tinySearchablePerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, sameRunBaseline: speedup, recorded: { ...RECORDED, ratio: recordedRatio }, restartRatio, reembeddedOnRestart: second.embedded, editRatio });
+  writeResult('indexing', { model: MODEL, files: full.files, passages: full.passages, fullMs: full.ms, filesPerSecond, passagesPerSecond: (full.passages / full.ms) * 1000, peakRssBytes: full.peakRssBytes, tinyNotes: { notes: tiny.files, ms: tiny.ms, notesPerSecond: tinyPerSecond, searchableMs: tiny.searchableMs, searchableNotesPerSecond: tinySearchablePerSecond, peakRssBytes: tiny.peakRssBytes }, stagesMs: profile, sameRunBaseline: speedup, recorded: { ...RECORDED, ratio: recordedRatio }, restartRatio, reembeddedOnRestart: second!.embedded, editRatio, runsMs: { full: fullRuns.map((r) => r.ms), before: beforeRuns.map((r) => r.ms), restarts, edits } });
 }
