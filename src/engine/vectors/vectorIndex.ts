@@ -157,11 +157,7 @@ export class VectorIndex {
     const slot = this.freeSlots.pop() ?? this.used++;
     this.ensureCapacity(slot + 1);
     this.data.set(vector, slot * this.dims);
-    let sum = 0;
-    for (let i = 0; i < vector.length; i++) sum += vector[i] * vector[i];
-    this.norms[slot] = Math.sqrt(sum);
-    if (this.norms[slot] < BLANK_NORM) this.blanks++;
-    this.slotIds[slot] = id;
+    this.fillSlot(slot, id);
     this.slotOf.set(id, slot);
     if (this.hnsw) this.graphAdd(id, vector);
     else if (this.build) this.build.add(id);
@@ -189,16 +185,19 @@ export class VectorIndex {
     }
     this.ensureCapacity(count);
     this.data.set(data);
-    const d = this.dims;
-    for (let slot = 0, base = 0; slot < count; slot++, base += d) {
-      let sum = 0;
-      for (let i = base; i < base + d; i++) sum += data[i] * data[i];
-      this.norms[slot] = Math.sqrt(sum);
-      if (this.norms[slot] < BLANK_NORM) this.blanks++;
-      this.slotIds[slot] = ids[slot];
-    }
+    for (let slot = 0; slot < count; slot++) this.fillSlot(slot, ids[slot]);
     this.used = count;
     if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
+  }
+
+  /** The bookkeeping of a slot whose vector is in place: its norm, blank count and id. */
+  private fillSlot(slot: number, id: number): void {
+    const data = this.data;
+    let sum = 0;
+    for (let i = slot * this.dims, end = i + this.dims; i < end; i++) sum += data[i] * data[i];
+    this.norms[slot] = Math.sqrt(sum);
+    if (this.norms[slot] < BLANK_NORM) this.blanks++;
+    this.slotIds[slot] = id;
   }
 
   remove(id: number): boolean {
