@@ -1,7 +1,7 @@
 // Indexes one folder from scratch in its own process, so its peak RSS is its own (the bench
 // process has held other parts' data before). Prints one JSON line: files, passages, ms (until the
-// index is saved with its vector graph, as the CLI's index command waits for), searchableMs (until
-// every passage answers search: exact search while a large index's graph builds on a worker), peak RSS.
+// index is saved and closed, as the CLI's index command does), searchableMs (until every passage
+// answers search), peak RSS.
 // Usage: node out/bench/indexChild.js <root> <storeDir> <modelId>
 import { NotesIndex } from '../src/engine/index/notesIndex';
 import { encoder, nowMs } from './lib';
@@ -13,7 +13,6 @@ async function main(): Promise<void> {
   const idx = NotesIndex.open({ root, storeDir, encoder: enc });
   const r = await idx.sync();
   const searchableMs = nowMs() - t0;
-  await idx.graphSettled();
   await idx.close();
   const ms = nowMs() - t0;
   process.stdout.write(`${JSON.stringify({ files: r.files, passages: r.chunks, ms, searchableMs, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);

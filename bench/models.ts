@@ -105,8 +105,8 @@ async function mixedCorpus(en: Encoder, ko: Encoder, designs: Design[]): Promise
 
 /**
  * As buildEvalCorpus (eval/runners.ts), but with exact vector search at any size: the union has
- * more than 10,000 passages, where the product switches to HNSW, whose approximation would differ
- * from design to design and blur the comparison.
+ * more than 10,000 passages, where the product may switch to its quantized scan, whose
+ * approximation would differ from design to design and blur the comparison.
  */
 async function exactCorpus(dir: string, enc: Embedder): Promise<EvalCorpus> {
   const data = await loadBeir(dir);

@@ -1,7 +1,7 @@
 // 3 + 4b + 7. Query latency of keyword, semantic and hybrid search at 1k, 10k and 100k distinct
-// real passages; HNSW against exact brute-force cosine at 10k and 100k with held-out queries;
-// graph build time and size against the parameters used before; memory per passage against the
-// raw size of what the index holds.
+// real passages; the quantized scan (the product's search from exactThresholdFor(dims) vectors on)
+// against exact brute-force cosine at 10k and 100k with held-out queries, beside the HNSW graph
+// (hnswlib-node) it replaced; memory per passage against the raw size of what the index holds.
 //
 // Passages: the notes corpus (chunked as the product does) minus every 40th file, then SciFact
 // sentences and titles, STS-B + KorSTS sentences, KorQuAD paragraphs and sentences, whole SciFact
@@ -22,12 +22,20 @@ import { PassageIndex } from '../src/engine/index/passageIndex';
 import { chunkMarkdown } from '../src/engine/notes/chunker';
 import { readNote, walkNotes } from '../src/engine/notes/walker';
 import type { StoredChunk } from '../src/engine/store/noteStore';
-import { VectorIndex, efForSize, type VectorIndexOptions } from '../src/engine/vectors/vectorIndex';
+import { HierarchicalNSW } from 'hnswlib-node';
+import { VectorIndex } from '../src/engine/vectors/vectorIndex';
 import { bar, dataDir, encoder, fmt, median, nowMs, notesCorpus, percentile, quick, table, writeResult } from './lib';
 
 export const MODEL = process.env.BENCH_SCALE_MODEL ?? DEFAULT_MODELS.embedding;
-/** The graph parameters before issue #11 (fixed ef 256), measured beside the current ones. */
-export const OLD_GRAPH: VectorIndexOptions = { m: 32, efConstruction: 200, efSearch: 256 };
+/**
+ * The HNSW graph the product searched with before the quantized scan (M 32, efConstruction 500,
+ * ef 1,024 at 10k growing as n^0.3: 2,043 at 100k), measured beside it (hnswlib-node is a dev
+ * dependency for this bench only).
+ */
+export const HNSW = { m: 32, efConstruction: 500, seed: 100 };
+export function hnswEf(n: number): number {
+  return Math.round(Math.min(4096, Math.max(64, 1024 * Math.pow(Math.max(n, 1) / 10_000, 0.3))));
+}
 const HELD_OUT_EVERY = 40;
 
 /** A single model, or a routed pair put together as the engine session does. */
@@ -183,83 +191,88 @@ export async function embedCorpus(enc: Embedder, want: number): Promise<Embedded
 }
 
 export interface DenseResult {
+  method: 'quantized scan' | 'HNSW';
+  params: string;
   passages: number;
-  m: number;
-  efConstruction: number;
-  ef: number;
   recall10: number;
   recallBySource: Record<string, number>;
   /** Queries whose exact 10th and 11th scores are within 1e-6 (where recall could be ambiguous). */
   tiedAtCut: number;
-  hnswP50: number;
+  p50: number;
   exactP50: number;
   speedup: number;
+  /** Building the graph, or loading the vectors into the scan (quantizing them) as a restart does. */
   buildMs: number;
-  graphBytesPerPassage: number;
+  /** What the method holds beside the float vectors. */
+  bytesPerPassage: number;
+}
+
+/** The first n vectors packed as a store's vector file holds them (ids 1…n). */
+function packed(e: Embedded, n: number): { ids: Int32Array; data: Float32Array } {
+  const data = new Float32Array(n * e.dims);
+  for (let i = 0; i < n; i++) data.set(e.vectors[i], i * e.dims);
+  return { ids: Int32Array.from({ length: n }, (_, i) => i + 1), data };
+}
+
+/** The product's index over the first n vectors with the scan on at any size (as from exactThresholdFor(dims) on). */
+export function scanIndex(e: Embedded, n: number): { vi: VectorIndex; buildMs: number } {
+  const { ids, data } = packed(e, n);
+  const vi = new VectorIndex(e.dims, { exactThreshold: 1 });
+  const t0 = nowMs();
+  vi.adopt(ids, data);
+  return { vi, buildMs: nowMs() - t0 };
+}
+
+export function hnswGraph(e: Embedded, n: number): { g: HierarchicalNSW; buildMs: number; bytes: number } {
+  const g = new HierarchicalNSW('cosine', e.dims);
+  const t0 = nowMs();
+  g.initIndex({ maxElements: n, m: HNSW.m, efConstruction: HNSW.efConstruction, randomSeed: HNSW.seed });
+  for (let i = 0; i < n; i++) g.addPoint(Array.from(e.vectors[i]), i + 1);
+  const buildMs = nowMs() - t0;
+  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sn-scale-')), 'graph.bin');
+  g.writeIndexSync(tmp);
+  // The file holds the vectors too: what the graph adds is the rest.
+  const bytes = fs.statSync(tmp).size - n * e.dims * 4;
+  fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
+  g.setEf(hnswEf(n));
+  return { g, buildMs, bytes };
 }
 
 /**
- * One graph over the first n vectors, built in bulk as a store is loaded; then each query runs
- * on the graph and exactly, alternating which goes first, and recall@10 counts the exact top 10
- * ids the graph returned.
+ * Each query runs through `search` and exactly, alternating which goes first, and recall@10
+ * counts the exact top 10 ids it returned.
  */
-export interface Built {
-  vi: VectorIndex;
-  buildMs: number;
-  graphBytes: number;
-}
-
-export function buildDense(e: Embedded, n: number, opts: VectorIndexOptions): Built {
-  // Always a graph: this measures the graph against exact search, at sizes the product may search exactly.
-  const vi = new VectorIndex(e.dims, { exactThreshold: 1, ...opts });
-  vi.deferGraph(true);
-  for (let i = 0; i < n; i++) vi.add(i + 1, e.vectors[i]);
-  const t0 = nowMs();
-  vi.deferGraph(false);
-  const buildMs = nowMs() - t0;
-  const tmp = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sn-scale-')), 'graph.bin');
-  vi.writeGraph(tmp);
-  const graphBytes = fs.statSync(tmp).size;
-  fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
-  return { vi, buildMs, graphBytes };
-}
-
-export function denseRun(e: Embedded, { vi, buildMs, graphBytes }: Built): DenseResult {
-  const n = vi.size;
-  const th: number[] = [];
+export function denseRun(e: Embedded, exact: VectorIndex, search: (q: Float32Array) => { id: number }[], about: Pick<DenseResult, 'method' | 'params' | 'buildMs' | 'bytesPerPassage'>): DenseResult {
+  const ta: number[] = [];
   const te: number[] = [];
   const found = new Map<string, { hits: number; total: number }>();
   let tiedAtCut = 0;
   e.qvecs.forEach((qv, qi) => {
     let approx: { id: number }[] = [];
-    let exact: { id: number; score: number }[] = [];
+    let truth: { id: number; score: number }[] = [];
     for (const first of qi % 2 ? [false, true] : [true, false]) {
       const t = nowMs();
-      if (first) approx = vi.search(qv, 10);
-      else exact = vi.exactSearch(qv, 11);
-      (first ? th : te).push(nowMs() - t);
+      if (first) approx = search(qv);
+      else truth = exact.exactSearch(qv, 11);
+      (first ? ta : te).push(nowMs() - t);
     }
-    if (exact.length > 10 && exact[9].score - exact[10].score < 1e-6) tiedAtCut++;
-    const truth = new Set(exact.slice(0, 10).map((h) => h.id));
+    if (truth.length > 10 && truth[9].score - truth[10].score < 1e-6) tiedAtCut++;
+    const top = new Set(truth.slice(0, 10).map((h) => h.id));
     const s = found.get(e.queries[qi].source) ?? { hits: 0, total: 0 };
-    s.hits += approx.filter((h) => truth.has(h.id)).length;
-    s.total += truth.size;
+    s.hits += approx.filter((h) => top.has(h.id)).length;
+    s.total += top.size;
     found.set(e.queries[qi].source, s);
   });
   const all = [...found.values()].reduce((a, s) => ({ hits: a.hits + s.hits, total: a.total + s.total }), { hits: 0, total: 0 });
   return {
-    passages: n,
-    m: vi.opts.m,
-    efConstruction: vi.opts.efConstruction,
-    ef: vi.efSearch,
+    ...about,
+    passages: exact.size,
     recall10: all.hits / all.total,
     recallBySource: Object.fromEntries([...found].map(([k, s]) => [k, s.hits / s.total])),
     tiedAtCut,
-    hnswP50: median(th),
+    p50: median(ta),
     exactP50: median(te),
-    speedup: median(te) / median(th),
-    buildMs,
-    graphBytesPerPassage: graphBytes / n,
+    speedup: median(te) / median(ta),
   };
 }
 
@@ -273,21 +286,20 @@ export async function run(): Promise<void> {
   for (const q of e.queries) qBySource[q.source] = (qBySource[q.source] ?? 0) + 1;
   console.log(`model ${MODEL} (${e.dims} dims); ${e.passages.length} passages: ${JSON.stringify(bySource)}; dropped ${JSON.stringify(e.dropped)}; ${e.queries.length} queries: ${JSON.stringify(qBySource)}`);
 
-  // Dense: the current parameters beside the old ones, at every size that uses the graph.
+  // Dense: the quantized scan beside the HNSW graph it replaced, both against exact search.
   const dense: DenseResult[] = [];
-  const before: DenseResult[] = [];
+  const graphs: DenseResult[] = [];
   const denseRows: Record<string, unknown>[] = [];
-  for (const n of sizes.filter((s) => s >= 10_000)) {
+  for (const n of sizes.filter((x) => x >= 10_000)) {
     if (global.gc) global.gc();
-    const old = buildDense(e, n, OLD_GRAPH);
-    const cur = new VectorIndex(e.dims).opts;
-    // Same M, efConstruction and seed build the very same graph: then only the breadth differs.
-    const sameGraph = cur.m === old.vi.opts.m && cur.efConstruction === old.vi.opts.efConstruction && cur.seed === old.vi.opts.seed;
-    for (const [name, out] of [['before', before], ['now', dense]] as const) {
-      if (name === 'now' && sameGraph) old.vi.opts.efSearch = cur.efSearch;
-      const r = denseRun(e, name === 'now' && !sameGraph ? buildDense(e, n, {}) : old);
-      out.push(r);
-      denseRows.push({ passages: n.toLocaleString('en-US'), params: `${name}: M ${r.m}, efC ${r.efConstruction}, ef ${r.ef}${name === 'now' && sameGraph ? ' (same graph)' : ''}`, 'recall@10': fmt(r.recall10, 4), 'by source': Object.entries(r.recallBySource).map(([k, v]) => `${k} ${fmt(v, 3)}`).join(', '), 'hnsw p50 ms': fmt(r.hnswP50, 3), 'exact p50 ms': fmt(r.exactP50), speedup: fmt(r.speedup, 1), 'build s': fmt(r.buildMs / 1000, 1), 'graph B/passage': fmt(r.graphBytesPerPassage, 0), 'tied at cut': r.tiedAtCut });
+    const { vi, buildMs } = scanIndex(e, n);
+    const scan = denseRun(e, vi, (q) => vi.search(q, 10), { method: 'quantized scan', params: 'first stage 2 % (≥ 1,000), second 40', buildMs, bytesPerPassage: vi.scanBytes / n });
+    dense.push(scan);
+    const h = hnswGraph(e, n);
+    const graph = denseRun(e, vi, (q) => h.g.searchKnn(Array.from(q), 10).neighbors.map((id) => ({ id })), { method: 'HNSW', params: `M ${HNSW.m}, efC ${HNSW.efConstruction}, ef ${hnswEf(n)}`, buildMs: h.buildMs, bytesPerPassage: h.bytes / n });
+    graphs.push(graph);
+    for (const r of [scan, graph]) {
+      denseRows.push({ passages: n.toLocaleString('en-US'), method: `${r.method} (${r.params})`, 'recall@10': fmt(r.recall10, 4), 'by source': Object.entries(r.recallBySource).map(([k, v]) => `${k} ${fmt(v, 3)}`).join(', '), 'p50 ms': fmt(r.p50, 3), 'exact p50 ms': fmt(r.exactP50), speedup: fmt(r.speedup, 1), 'build s': fmt(r.buildMs / 1000, 2), 'B/passage': fmt(r.bytesPerPassage, 0), 'tied at cut': r.tiedAtCut });
     }
   }
   table(denseRows);
@@ -322,25 +334,23 @@ export async function run(): Promise<void> {
       rows.push({ passages: n.toLocaleString('en-US'), mode, 'p50 ms': fmt(latency[n][mode].p50), 'p95 ms': fmt(latency[n][mode].p95) });
     }
     if (n === sizes[sizes.length - 1]) {
-      const vi = idx.vectors!;
       const vectorBytes = n * enc.dims * 4;
-      const graphBytes = n * (vi.opts.m * 2 + 1) * 4; // layer 0 holds up to 2M links of 4 bytes, plus a count
-      const raw = vectorBytes + graphBytes + textBytes;
+      // What the quantized scan needs: a bit and a byte per dimension.
+      const scanBytes = n * (Math.ceil(enc.dims / 8) + enc.dims);
+      const raw = vectorBytes + scanBytes + textBytes;
       memory = { passages: n, rssGrowth: rssAfter - rssBefore, raw, ratio: (rssAfter - rssBefore) / raw, bytesPerPassage: (rssAfter - rssBefore) / n };
     }
   }
   table(rows);
   const last = dense[dense.length - 1];
-  const old = before[before.length - 1];
+  const graph = graphs[graphs.length - 1];
   const growth = latency[100_000] ? latency[100_000].hybrid.p95 / latency[10_000].hybrid.p95 : NaN;
-  const buildRatio = last.buildMs / old.buildMs;
   table([
     { what: 'hybrid p95 growth 10k → 100k', value: fmt(growth), bar: `≤ 3×: ${bar(growth <= 3)}` },
-    { what: `HNSW vs exact cosine speed-up at ${last.passages}`, value: fmt(last.speedup, 1), bar: `≥ 20×: ${bar(last.speedup >= 20)}` },
-    { what: 'HNSW recall@10 against exact (held-out queries)', value: fmt(last.recall10, 4), bar: `≥ 0.99: ${bar(last.recall10 >= 0.99)}` },
-    { what: `same with the old parameters (ef ${old.ef})`, value: `${fmt(old.recall10, 4)} at ${fmt(old.speedup, 1)}×`, bar: '' },
-    { what: 'graph build time, now / old parameters', value: fmt(buildRatio), bar: '' },
-    { what: 'graph file bytes per passage, now / old', value: `${fmt(last.graphBytesPerPassage, 0)} / ${fmt(old.graphBytesPerPassage, 0)}`, bar: '' },
+    { what: `quantized scan vs exact cosine speed-up at ${last.passages}`, value: fmt(last.speedup, 1), bar: `≥ 20×: ${bar(last.speedup >= 20)}` },
+    { what: 'quantized scan recall@10 against exact (held-out queries)', value: fmt(last.recall10, 4), bar: `≥ 0.99: ${bar(last.recall10 >= 0.99)}` },
+    { what: `HNSW it replaced (${graph.params})`, value: `${fmt(graph.recall10, 4)} at ${fmt(graph.speedup, 1)}×`, bar: `built in ${fmt(graph.buildMs / 1000, 1)} s, ${fmt(graph.bytesPerPassage, 0)} B/passage` },
+    { what: 'quantized scan load (restart) / its bytes per passage', value: `${fmt(last.buildMs / 1000, 2)} s / ${fmt(last.bytesPerPassage, 0)} B`, bar: '' },
     { what: `memory growth / raw size at ${memory.passages}`, value: fmt(memory.ratio), bar: `≤ 2×: ${bar(memory.ratio <= 2)}` },
     { what: 'bytes per passage', value: fmt(memory.bytesPerPassage, 0), bar: '' },
   ]);
@@ -352,11 +362,9 @@ export async function run(): Promise<void> {
     embedPassagesPerSecond: (e.embedded / e.embedMs) * 1000,
     latency,
     hybridP95Growth10kTo100k: growth,
-    dense: { ...last, graph: 1 },
+    dense: last,
     denseBySize: dense,
-    before: { params: OLD_GRAPH, bySize: before },
-    efSchedule: Object.fromEntries([10_000, 30_000, 100_000, 300_000, 1_000_000].map((n) => [n, efForSize(n)])),
-    buildRatio,
+    hnsw: { params: HNSW, bySize: graphs },
     memory,
     queries: e.queries.length,
   });

@@ -3,12 +3,10 @@
 // one CommonJS file per process, for Node.
 //   dist/extension.js  the thin client (extension host); never the engine
 //   dist/service.js    the background service, with the engine and one copy of transformers.js
-//   dist/graphWorker.js the service's worker thread that builds the HNSW graph (vectors/graphWorker.ts);
-//                      the engine starts it by path from its own folder, so it sits beside service.js
 //   dist/THIRD_PARTY_LICENSES.txt  licence texts of every npm package inlined in the bundles
 // Left out of the bundles, loaded from node_modules at run time: `vscode` (the host provides it)
-// and the native modules (onnxruntime-node with the onnxruntime-common it shares tensors with,
-// hnswlib-node). transformers.js' image support (sharp, libvips) is replaced by a stub, and its
+// and the native module (onnxruntime-node with the onnxruntime-common it shares tensors with).
+// transformers.js' image support (sharp, libvips) is replaced by a stub, and its
 // inlined onnxruntime-web (browser/WASM backend; Node always takes onnxruntime-node) is cut out.
 // The build fails if any of that stops being true (e.g. after a transformers.js upgrade).
 // Usage: node scripts/bundle.js [--quiet] [--watch]
@@ -22,15 +20,14 @@ const outDir = path.join(root, 'dist');
 const quiet = process.argv.includes('--quiet');
 
 /** Loaded from node_modules at run time; everything else is inlined. */
-const EXTERNAL = ['vscode', 'onnxruntime-node', 'onnxruntime-common', 'hnswlib-node'];
+const EXTERNAL = ['vscode', 'onnxruntime-node', 'onnxruntime-common'];
 
 /** Shipped beside the bundles in node_modules (see .vscodeignore); their licences are listed too. */
-const SHIPPED_NODE_MODULES = ['onnxruntime-node', 'onnxruntime-common', 'hnswlib-node', 'bindings', 'file-uri-to-path'];
+const SHIPPED_NODE_MODULES = ['onnxruntime-node', 'onnxruntime-common'];
 
 const ENTRIES = [
   { name: 'extension', in: 'src/extension/extension.ts', transformers: 0 },
   { name: 'service', in: 'src/service/main.ts', transformers: 1 },
-  { name: 'graphWorker', in: 'src/engine/vectors/graphWorker.ts', transformers: 0 },
 ];
 
 // transformers.node.cjs inlines all of onnxruntime-web (~160 KB that registers WASM/WebGPU

@@ -5,9 +5,8 @@
 # why there is no darwin-x64 or alpine package). Steps: type-check and bundle (npm run build;
 # --no-build when that just ran), `vsce package --target` with .vscodeignore plus the target's ONNX
 # Runtime files, a check that every native file in the package is the target's (by its header),
-# then the size and what is inside; it fails at 45 MB or more. hnswlib-node is compiled by node-gyp
-# for the machine that ran `npm ci`, so a package is built on a machine of its target (the matrix
-# of .github/workflows/release.yml), never cross-built.
+# then the size and what is inside; it fails at 45 MB or more. The only native module, ONNX
+# Runtime, ships every platform's binaries in its npm package: any machine builds any target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,12 +22,6 @@ for arg in "$@"; do
 done
 [ -n "$target" ] || { echo "usage: scripts/package.sh <target> [out.vsix] [--no-build]" >&2; exit 2; }
 node scripts/targets.js supported "$target" || exit 2
-host="$(node -p 'process.platform + "-" + process.arch')"
-if [ "$target" != "$host" ]; then
-  echo "cannot package $target on $host: hnswlib-node's addon is compiled here for $host. Run this on a $target machine." >&2
-  exit 2
-fi
-[ -f node_modules/hnswlib-node/build/Release/addon.node ] || { echo "hnswlib-node is not built: run npm ci" >&2; exit 1; }
 
 version="$(node -p 'require("./package.json").version')"
 out="${out:-semantic-notes-$target-$version.vsix}"

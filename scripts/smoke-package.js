@@ -7,7 +7,6 @@
 //   node scripts/smoke-package.js <file.vsix>
 'use strict';
 const { fork } = require('node:child_process');
-const { Worker } = require('node:worker_threads');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -69,7 +68,6 @@ async function main(vsix) {
         if (top !== q.expect) throw new Error(`${mode} search for "${q.query}" gave ${top}, expected ${q.expect}`);
       }
     }
-    await graphWorker(ext, tmp);
     console.log(`${path.basename(vsix)}: the packaged service runs on ${process.platform}-${process.arch}`);
   } catch (err) {
     throw new Error(`${err.message}${stderr ? `\nservice stderr:\n${stderr.trim()}` : ''}`);
@@ -80,32 +78,6 @@ async function main(vsix) {
     if (child.exitCode === null) child.kill('SIGKILL');
     conn.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
-/**
- * The packaged graph worker (dist/graphWorker.js, started by the service for large indexes, which
- * examples/notes is not) builds and writes a graph with the package's own hnswlib-node.
- */
-async function graphWorker(ext, tmp) {
-  const dims = 16;
-  const n = 300;
-  const file = path.join(tmp, 'graph.bin');
-  const worker = new Worker(path.join(ext, 'dist', 'graphWorker.js'), { workerData: { dims, m: 16, efConstruction: 64, seed: 1, capacity: 64, stop: new SharedArrayBuffer(4) } });
-  try {
-    const written = new Promise((resolve, reject) => {
-      worker.on('message', (m) => m.type === 'written' && resolve(m));
-      worker.on('error', reject);
-    });
-    const data = Float32Array.from({ length: n * dims }, (_, i) => Math.sin(i * 0.37 + (i % 7)));
-    worker.postMessage({ type: 'ops', kinds: new Uint8Array(n), ids: Float64Array.from({ length: n }, (_, i) => i + 1), data });
-    worker.postMessage({ type: 'finish', seq: 1, file });
-    await written;
-    const bytes = fs.statSync(file).size;
-    if (bytes < n * dims * 4) throw new Error(`the graph worker wrote ${bytes} bytes for ${n} points`);
-    console.log(`graph worker: ${n} points, ${bytes} bytes written`);
-  } finally {
-    await worker.terminate();
   }
 }
 

@@ -5,8 +5,7 @@
 //     keeps its target's binding and runtime library (macOS: only libonnxruntime.1.dylib, the name
 //     the binding links to; the 1.30.0-named file is a second copy. Windows: no DirectML/DXC
 //     DLLs, loaded only for the DirectML provider, and the engine always asks for the CPU one).
-//   - hnswlib-node: compiled by node-gyp at `npm ci`, so each target's package is built on a
-//     machine of that target (.github/workflows/release.yml) and ships build/Release/addon.node.
+//   ONNX Runtime is the only native module, so any machine can build any target's package.
 // Every native file of a package is checked by its header (ELF / Mach-O / PE machine type), so a
 // foreign binary fails the build.
 //   node scripts/targets.js supported <target>          exit 1 with the reason unless we package <target>
@@ -20,7 +19,6 @@ const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const ORT_BIN = 'node_modules/onnxruntime-node/bin/napi-v6';
-const HNSW_ADDON = 'node_modules/hnswlib-node/build/Release/addon.node';
 
 /** Supported targets: the ONNX Runtime files each keeps (in ORT_BIN/<os>/<arch>/). */
 const TARGETS = {
@@ -135,7 +133,7 @@ async function main(argv) {
     const files = entries.map((e) => ({ name: e.name.slice('extension/'.length), bytes: () => zip.readEntry(a, e) }));
     const { natives, foreign } = checkNatives(files, b);
     for (const n of natives) console.log(`native  ${n.platform ?? 'unknown'}  ${n.name}`);
-    const expected = [...runtimeFiles(b), HNSW_ADDON].sort();
+    const expected = [...runtimeFiles(b)].sort();
     const names = natives.map((n) => n.name).sort();
     if (foreign.length > 0) throw new Error(`${path.basename(a)} holds binaries that are not ${b}'s: ${foreign.map((f) => `${f.name} (${f.platform ?? 'unknown'})`).join(', ')}`);
     if (names.join('\n') !== expected.join('\n')) throw new Error(`${path.basename(a)} should hold exactly these native files: ${expected.join(', ')}; it holds ${names.join(', ')}`);
@@ -152,4 +150,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { TARGETS, UNSUPPORTED, ORT_BIN, HNSW_ADDON, isNative, runtimeFiles, targetProblem, binaryPlatform, checkNatives, ignoreText, listTargetFiles };
+module.exports = { TARGETS, UNSUPPORTED, ORT_BIN, isNative, runtimeFiles, targetProblem, binaryPlatform, checkNatives, ignoreText, listTargetFiles };

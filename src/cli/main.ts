@@ -86,11 +86,6 @@ withModelFlags(program.command('index <folder>'))
         console.log(`Indexed ${out.files} files (${out.chunks} passages, ${out.embedded} embedded now) into ${path.resolve(o.store)}`);
         if (out.skipped.length) console.log(`Skipped ${out.skipped.length}: ${out.skipped.slice(0, 10).map((x) => `${x.path} (${x.reason})`).join(', ')}${out.skipped.length > 10 ? ', …' : ''}`);
       }
-      // Searchable already (exactly); the graph that makes large indexes fast is saved with it.
-      if (index.buildingGraph) {
-        if (!o.json) process.stderr.write(`Building the vector search graph for ${out.chunks} passages…\n`);
-        await index.graphSettled();
-      }
     } finally {
       await index.close();
     }

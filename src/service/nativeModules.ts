@@ -1,4 +1,4 @@
-// The service's native modules (ONNX Runtime, hnswlib) are loaded first, before the engine: a
+// The service's native module (ONNX Runtime) is loaded first, before the engine: a
 // package built for another platform, or a broken install, then says so in one sentence (the
 // service answers every request with it, ErrorCodes.cannotRun) instead of crashing at start with
 // a stack trace into a restart loop that would fail the same way each time.
@@ -14,8 +14,6 @@ const NATIVE_MODULES: { name: string; load: () => unknown }[] = [
       return require('onnxruntime-node');
     },
   },
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  { name: 'hnswlib-node', load: () => require('hnswlib-node') },
 ];
 
 /** null when every native module loads; else one sentence: which one, on what platform, what to do. */

@@ -5,8 +5,8 @@ import { guardDisk } from '../store/diskFull';
 import type { IndexState, Logger } from './indexState';
 
 /**
- * Chunk ids only grow (each new passage takes the next one), and the vector graph and the vector
- * file hold them in 32 bits. A compaction past this id gives the passages fresh ids 1…n first.
+ * Chunk ids only grow (each new passage takes the next one), and the vector file holds them in
+ * 32 bits. A compaction past this id gives the passages fresh ids 1…n first.
  */
 export const RENUMBER_ABOVE = 2 ** 30;
 

@@ -36,7 +36,7 @@ export class IndexState {
     this.files.set(op.path, { hash: op.hash, size: op.size, mtimeMs: op.mtimeMs, chunker: op.chunker, chunkIds: op.chunks.map((c) => c.id) });
   }
 
-  /** Loads a snapshot: the saved keyword index and vector graph are adopted when they match. */
+  /** Loads a snapshot: the saved keyword index is adopted when it matches. */
   restore(s: Snapshot, log: Logger): void {
     for (const [p, rec] of s.files) this.files.set(p, rec);
     let bm25: Bm25Index | null = null;
@@ -53,7 +53,6 @@ export class IndexState {
     }
     if (bm25) this.passages.bm25 = bm25;
     const vi = this.passages.vectors;
-    vi?.deferGraph(true);
     // The stored vectors go in as one block (no add() per vector).
     if (s.vectors && vi) {
       try {
@@ -68,8 +67,6 @@ export class IndexState {
     }
     // A vector whose passage is not stored has nothing to answer with.
     if (vi) for (const id of [...vi.ids()]) if (!this.passages.chunks.has(id)) vi.remove(id);
-    const warning = this.passages.vectors?.deferGraph(false, s.graphFile);
-    if (warning) log('warn', warning);
   }
 
   /** The vectors of a note's passages by passage text, for passages that reappear unchanged. */
@@ -92,7 +89,6 @@ export class IndexState {
       chunks: this.passages.chunks.values(),
       vectors: vi ? vi.exportVectors() : null,
       bm25: this.passages.bm25.serialize(),
-      writeGraph: vi ? (f) => vi.writeGraph(f) : null,
       nextId: this.nextId,
     };
   }
@@ -101,7 +97,6 @@ export class IndexState {
   renumbered(): IndexState {
     const next = new IndexState(this.config);
     const passages = next.passages;
-    passages.vectors?.deferGraph(true);
     for (const [p, rec] of this.files) {
       const chunkIds: number[] = [];
       for (const c of this.passages.chunksOf(p)) {
@@ -112,7 +107,6 @@ export class IndexState {
       }
       next.files.set(p, { ...rec, chunkIds });
     }
-    passages.vectors?.deferGraph(false);
     return next;
   }
 }

@@ -41,7 +41,7 @@ export interface NotesIndexOptions {
   maxTokens?: number;
   readOnly?: boolean;
   log?: Logger;
-  /** Vector index tuning (exact-search threshold, HNSW parameters). */
+  /** Vector index tuning (the exact-search threshold). */
   vectors?: VectorIndexOptions;
 }
 
@@ -98,7 +98,7 @@ export class NotesIndex {
     private readonly store: NoteStore,
     readonly storePath: string,
   ) {
-    this.state = new IndexState({ dims: opts.encoder ? opts.encoder.dims : null, vectors: this.vectorOptions() });
+    this.state = new IndexState({ dims: opts.encoder ? opts.encoder.dims : null, vectors: this.opts.vectors });
     const self = this;
     this.target = {
       opts,
@@ -108,34 +108,6 @@ export class NotesIndex {
       skipped: this.skippedFiles,
       log: (op) => this.log(op),
     };
-  }
-
-  /**
-   * The vector index builds its graph on a worker thread, so crossing the exact-search threshold
-   * or opening an index whose saved graph is gone never stalls searches; the graph is saved once
-   * it is in use. A read-only index (CLI search) answers one query: it never builds one.
-   */
-  private vectorOptions(): VectorIndexOptions {
-    return {
-      graphBuild: this.opts.readOnly ? 'off' : 'background',
-      ...this.opts.vectors,
-      onGraph: (e) => {
-        this.opts.vectors?.onGraph?.(e);
-        if (!e.ready) this.opts.log?.('warn', `the vector search graph could not be built (${e.error.message}); searching every vector instead`);
-        else if (!this.closed && !this.opts.readOnly) this.flush().catch((err) => this.opts.log?.('error', `could not save the vector graph: ${(err as Error).message}`));
-      },
-    };
-  }
-
-  /** Resolves when no vector graph is being built in the background (the CLI waits, to save it). */
-  async graphSettled(): Promise<void> {
-    await this.passages.vectors?.whenGraphSettled();
-    await this.queue;
-  }
-
-  /** Whether a vector graph is being built in the background (search is exact meanwhile). */
-  get buildingGraph(): boolean {
-    return this.passages.vectors?.buildingGraph ?? false;
   }
 
   /** The in-memory search core (replaced as a whole when a compaction renumbers the passages). */
@@ -323,9 +295,6 @@ export class NotesIndex {
     }).catch((err) => this.opts.log?.('error', `could not save the index: ${(err as Error).message}`));
     this.store.close();
     this.closed = true;
-    // A graph worker ends between two points, never inside one (graphProtocol.ts): awaited, so
-    // a process exiting after close() never tears a worker down mid-call.
-    await this.state.passages.dispose();
   }
 
   /** Logs a change, then applies it: the log is the source of truth after a crash. */
@@ -347,7 +316,6 @@ export class NotesIndex {
   /** Takes the state a compaction returned (a renumbered one replaces the passages). */
   private adopt(state: IndexState): void {
     if (state === this.state) return;
-    void this.state.passages.dispose();
     this.state = state;
     this.scriptCache = null;
     void this.warmLookups();

@@ -35,11 +35,6 @@ export class PassageIndex {
     return this.chunks.size;
   }
 
-  /** Stops work still running for this index (a background graph build). */
-  dispose(): Promise<void> {
-    return this.vectors?.dispose() ?? Promise.resolve();
-  }
-
   /** Adds one passage. `indexKeywords: false` lets a caller that restores a saved BM25 skip re-tokenizing. */
   add(chunk: StoredChunk, vector: Float32Array | null, indexKeywords = true): void {
     if (this.chunks.has(chunk.id)) this.remove(chunk.id);

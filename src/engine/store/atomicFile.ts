@@ -53,22 +53,3 @@ export function fsyncDir(dir: string): void {
     /* best effort */
   }
 }
-
-/** crc32 of a whole file, read in 4 MiB pieces to keep memory flat. */
-export function fileCrc32(file: string): { bytes: number; crc32: number } {
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(4 << 20);
-  let crc = 0;
-  let bytes = 0;
-  try {
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      crc = crc32(buf.subarray(0, n), crc);
-      bytes += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return { bytes, crc32: crc };
-}

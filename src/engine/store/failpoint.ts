@@ -18,7 +18,7 @@ function parse(spec: string | undefined): Failpoint | null {
   return m ? { suffix: m[1], nth: Number(m[2]), seen: 0 } : null;
 }
 
-/** True when this write of `file` is the one to tear: the caller writes part, then calls crashNow(). */
+/** True when this write of `file` is the one to tear (the caller then calls tearAndDie). */
 export function shouldTear(file: string): boolean {
   if (!failpoint) return false;
   const name = file.replace(/\.tmp-\d+$/, '');
@@ -34,7 +34,7 @@ export function tearAndDie(fd: number, data: Uint8Array, position: number | null
   return crashNow();
 }
 
-export function crashNow(): never {
+function crashNow(): never {
   process.stderr.write(`failpoint ${process.env.SEMANTIC_NOTES_FAILPOINT}: SIGKILL\n`);
   process.kill(process.pid, 'SIGKILL');
   // SIGKILL is not catchable; this only satisfies the type checker.

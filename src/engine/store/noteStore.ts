@@ -4,7 +4,6 @@
 //   gG.meta.json      files (hash, size, mtime, chunk ids) and chunks (text, lines, heading)
 //   gG.vectors.bin    [u32 count][u32 dims][i32 ids…][f32 vectors…]
 //   gG.bm25.bin       the keyword index (rebuilt from chunk text if damaged)
-//   gG.graph.bin      the HNSW graph (rebuilt from vectors if damaged)
 //   gG.wal            changes since the snapshot (see wal.ts)
 //   lock.N            which process writes the folder (see storeLock.ts)
 // Parts are written before the manifest that names them, and old ones deleted after, so a crash
@@ -14,9 +13,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Chunk } from '../types';
-import { fileCrc32, writeFileAtomicSync } from './atomicFile';
+import { writeFileAtomicSync } from './atomicFile';
 import { WriteAheadLog } from './wal';
-import { crashNow, shouldTear } from './failpoint';
 import { StoreLock, StoreLockedError } from './storeLock';
 
 export { StoreLockedError };
@@ -54,7 +52,9 @@ interface Manifest {
   generation: number;
   nextId: number;
   dims: number;
-  parts: { meta: PartInfo; vectors: PartInfo | null; bm25: PartInfo | null; graph: PartInfo | null } | null;
+  // Versions before the quantized scan also wrote `graph` (an HNSW graph): ignored, and its file
+  // is deleted as a stray.
+  parts: { meta: PartInfo; vectors: PartInfo | null; bm25: PartInfo | null } | null;
   wal: string;
 }
 
@@ -63,7 +63,6 @@ export interface Snapshot {
   chunks: StoredChunk[];
   vectors: { ids: Int32Array; data: Float32Array } | null;
   bm25: Buffer | null;
-  graphFile: string | null;
 }
 
 export interface OpenedStore {
@@ -80,7 +79,6 @@ export interface SnapshotWriter {
   chunks: Iterable<StoredChunk>;
   vectors: { ids: Int32Array; data: Float32Array } | null;
   bm25: Buffer | null;
-  writeGraph: ((file: string) => boolean) | null;
   nextId: number;
 }
 
@@ -100,7 +98,7 @@ export class NoteStore {
   get snapshotBytes(): number {
     const p = this.manifest.parts;
     if (!p) return 0;
-    return [p.meta, p.vectors, p.bm25, p.graph].reduce((s, x) => s + (x?.bytes ?? 0), 0);
+    return [p.meta, p.vectors, p.bm25].reduce((s, x) => s + (x?.bytes ?? 0), 0);
   }
 
   /**
@@ -163,28 +161,10 @@ export class NoteStore {
         written.push(f);
         bm25 = { file: f, ...writeFileAtomicSync(path.join(this.dir, f), w.bm25) };
       }
-      let graph: PartInfo | null = null;
-      if (w.writeGraph) {
-        const f = name('graph.bin');
-        const tmp = path.join(this.dir, `${f}.tmp-${process.pid}`);
-        written.push(f, `${f}.tmp-${process.pid}`);
-        if (w.writeGraph(tmp)) {
-          // hnswlib does not report a full disk: it leaves a truncated file that would pass its
-          // checksum. A disk with no block left after the write is taken as exactly that.
-          if (fs.statfsSync(this.dir).bavail === 0) throw Object.assign(new Error(`no space left writing ${f}`), { code: 'ENOSPC' });
-          if (shouldTear(f)) {
-            fs.truncateSync(tmp, fs.statSync(tmp).size >> 1);
-            crashNow();
-          }
-          fsyncFile(tmp);
-          fs.renameSync(tmp, path.join(this.dir, f));
-          graph = { file: f, ...fileCrc32(path.join(this.dir, f)) };
-        }
-      }
       const walName = name('wal');
       written.push(walName);
       fs.writeFileSync(path.join(this.dir, walName), '');
-      const next: Manifest = { ...this.manifest, generation: gen, nextId: w.nextId, parts: { meta, vectors, bm25, graph }, wal: walName };
+      const next: Manifest = { ...this.manifest, generation: gen, nextId: w.nextId, parts: { meta, vectors, bm25 }, wal: walName };
       writeFileAtomicSync(path.join(this.dir, 'manifest.json'), JSON.stringify(next, null, 1));
       this.manifest = next;
     } catch (err) {
@@ -210,7 +190,7 @@ export class NoteStore {
   }
 
   private load(fingerprint: string, dims: number, warnings: string[]): { snapshot: Snapshot; ops: StoreOp[]; walValidBytes: number } {
-    const empty: Snapshot = { files: new Map(), chunks: [], vectors: null, bm25: null, graphFile: null };
+    const empty: Snapshot = { files: new Map(), chunks: [], vectors: null, bm25: null };
     const manifestFile = path.join(this.dir, 'manifest.json');
     let m: Manifest;
     try {
@@ -254,14 +234,6 @@ export class NoteStore {
           warnings.push(`keyword index is damaged (${(err as Error).message}); rebuilding it from the stored text`);
         }
       }
-      if (m.parts.graph) {
-        try {
-          this.checkPart(m.parts.graph);
-          snapshot.graphFile = path.join(this.dir, m.parts.graph.file);
-        } catch (err) {
-          warnings.push(`vector graph is damaged (${(err as Error).message}); rebuilding it from the stored vectors`);
-        }
-      }
     }
     const log = WriteAheadLog.read(path.join(this.dir, m.wal));
     if (log.tornBytes > 0) warnings.push(`dropped ${log.tornBytes} bytes of an unfinished change at the end of the index log (the process was stopped mid-write)`);
@@ -284,12 +256,6 @@ export class NoteStore {
     return buf;
   }
 
-  private checkPart(p: PartInfo): void {
-    const { bytes, crc32: crc } = fileCrc32(path.join(this.dir, p.file));
-    if (bytes !== p.bytes) throw new Error(`${p.file} has ${bytes} bytes, expected ${p.bytes}`);
-    if (crc !== p.crc32) throw new Error(`${p.file} fails its checksum`);
-  }
-
   private reset(fingerprint: string, dims: number): void {
     this.manifest = emptyManifest(fingerprint, dims);
     if (this.readOnly) return;
@@ -303,7 +269,7 @@ export class NoteStore {
   /** Deletes files of older generations and temp files left by a killed process. */
   private removeStrays(): void {
     const p = this.manifest.parts;
-    const keep = new Set(['manifest.json', this.manifest.wal, p?.meta.file, p?.vectors?.file, p?.bm25?.file, p?.graph?.file]);
+    const keep = new Set(['manifest.json', this.manifest.wal, p?.meta.file, p?.vectors?.file, p?.bm25?.file]);
     for (const f of fs.readdirSync(this.dir)) {
       if (!keep.has(f) && (/^g\d+\./.test(f) || f.includes('.tmp-'))) fs.rmSync(path.join(this.dir, f), { force: true });
     }
@@ -312,15 +278,6 @@ export class NoteStore {
 
 function emptyManifest(fingerprint: string, dims: number): Manifest {
   return { format: STORE_FORMAT, fingerprint, generation: 0, nextId: 1, dims, parts: null, wal: 'g0.wal' };
-}
-
-function fsyncFile(file: string): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 function u8(a: Int32Array | Float32Array): Uint8Array {

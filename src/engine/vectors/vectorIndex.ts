@@ -1,31 +1,13 @@
 // Dense vector index: exact cosine search while the corpus is small (fast enough and perfectly
-// accurate), an HNSW graph (hnswlib-node) once it grows. Vectors also live here in one
-// contiguous Float32Array, because related-passage lookups and persistence need them and
-// hnswlib-node only hands points back as slow number[] copies.
-import * as fs from 'node:fs';
-import { HierarchicalNSW } from 'hnswlib-node';
+// accurate), a quantized scan (quantizedScan.ts) once it grows, whose short list is then scored
+// exactly. Vectors live here in one contiguous Float32Array: exact scoring, related-passage
+// lookups and persistence need them.
 import { TopK } from '../util/topK';
-import { BackgroundGraphBuild } from './graphBuild';
-
-/**
- * How the graph gets built once the index reaches exactThreshold: `inline` at once, on this thread
- * (add() returns when it is done); `background` on a worker thread while search stays exact (the
- * notes index: a 30,000-passage graph takes about a minute that must not stall searches); `off`
- * never (search stays exact; a saved graph is still used).
- */
-export type GraphBuildMode = 'inline' | 'background' | 'off';
+import { QuantizedScan, quantizedScanAvailable } from './quantizedScan';
 
 export interface VectorIndexOptions {
-  /** Below this many vectors search is exact; at or above it an HNSW graph is built. Default: exactThresholdFor(dims). */
+  /** Below this many vectors search is exact; at or above it the quantized scan takes over. Default: exactThresholdFor(dims). */
   exactThreshold?: number;
-  m?: number;
-  efConstruction?: number;
-  /** A fixed search breadth; 0 (the default) lets it grow with the index size (efForSize). The effective ef is max(ef, k). */
-  efSearch?: number;
-  seed?: number;
-  graphBuild?: GraphBuildMode;
-  /** Told when a background build has put its graph in use, or failed (search then stays exact). */
-  onGraph?: (event: { ready: true } | { ready: false; error: Error }) => void;
 }
 
 export interface VectorHit {
@@ -36,90 +18,53 @@ export interface VectorHit {
 const BLANK_NORM = 1e-6;
 
 /**
- * Largest id the index takes: hnswlib-node reads graph labels as uint32. Chunk ids only grow, so
- * the notes index renumbers them when it compacts long before they get here (see
- * RENUMBER_ABOVE in notesIndex.ts); ids are held as doubles, so nothing wraps below this.
+ * Largest id the index takes. Chunk ids only grow, so the notes index renumbers them when it
+ * compacts long before they get here (see RENUMBER_ABOVE in notesIndex.ts); ids are held as
+ * doubles, so nothing wraps below this.
  */
 export const MAX_VECTOR_ID = 0xffff_ffff;
 /** Largest id the saved vector file holds (its ids are int32). */
 export const MAX_STORED_VECTOR_ID = 0x7fff_ffff;
 
-// efConstruction 500 (was 200): on held-out queries (bench/scale.ts corpus) recall@10 at ef 1024
-// goes from 0.985 to 0.993 at 10k, and at ef 2048 from 0.983 to 0.990 at 100k, where the old graph
-// levels off (0.985 at ef 3072); builds take 1.5-2.1x as long. M stays 32, so graphs saved before
-// still load (they keep their own efConstruction).
-const DEFAULTS: Omit<Required<VectorIndexOptions>, 'exactThreshold' | 'onGraph'> = { m: 32, efConstruction: 500, efSearch: 0, seed: 100, graphBuild: 'inline' };
-
 /**
- * Changes made after the worker wrote its graph that are applied on the search thread when the
- * graph is taken up; with more, the worker is asked for a newer graph instead (each costs 1-2 ms).
- */
-const CATCH_UP_MAX = 1_000;
-
-/**
- * Multiply-adds one exact search may cost before a graph takes over: 12.8M, one pass over 50,000
- * vectors of 256 dimensions (28,571 of the bilingual model's 448). Measured on 2 cores: the
- * unrolled pass takes about 9 ms at 44,538 × 256 and 22 ms at 100,000 × 256, against 21 and 84 ms
- * for the plain loop before it. Below it search is exact (recall 1, nothing to build, save or
- * load: the notes corpus indexes without a graph); above it the graph's ~2 KB per passage and
- * its build time buy 3-10x faster queries.
+ * Multiply-adds one exact search may cost before the quantized scan takes over: 12.8M, one pass
+ * over 50,000 vectors of 256 dimensions (28,571 of the bilingual model's 448), about 9-12 ms on
+ * 2 cores. Below it search is exact (recall 1, nothing extra held in memory).
  */
 const EXACT_SEARCH_BUDGET = 12_800_000;
 
-/** How many vectors of `dims` dimensions are searched exactly before an HNSW graph is built. */
+/** How many vectors of `dims` dimensions are searched exactly before the quantized scan takes over. */
 export function exactThresholdFor(dims: number): number {
   return Math.max(1, Math.floor(EXACT_SEARCH_BUDGET / dims));
 }
 
 /**
- * Search breadth for a graph of n vectors. Recall at a fixed ef falls as the graph grows, so ef
- * grows with it: EF_AT_10K at 10k, times (n / 10k)^EF_GROWTH (bench/scale.ts measures recall@10
- * against exact search on held-out queries). Capped at EF_MAX for very large indexes.
+ * How many candidates each stage of the scan keeps. The first stage (sign bits) keeps 2 % of the
+ * index, at least 2,000 and 50 per result wanted; the second (int8) 40, or 4 per result wanted,
+ * which are then scored exactly. On bench/scale.ts' held-out queries (448 dims; chosen there, not
+ * on any eval set), recall@10: 0.995 at 100,000 passages with 2,000 (0.987 with 1,000), and
+ * 0.989 at 50,000 with 1,000, hence the floor of 2,000.
  */
-const EF_AT_10K = 1024;
-const EF_GROWTH = 0.3; // 2x per 10x: 2048 at 100k, where exact search costs 10x more
-const EF_MIN = 64;
-const EF_MAX = 4096;
-export function efForSize(n: number): number {
-  return Math.round(Math.min(EF_MAX, Math.max(EF_MIN, EF_AT_10K * Math.pow(Math.max(n, 1) / 10_000, EF_GROWTH))));
-}
-
-/**
- * M and efConstruction as written in an hnswlib graph file's header (hnswalg.h saveIndex: six
- * size_t, two 32-bit ints, then maxM, maxM0, M, mult, ef_construction); hnswlib-node does not
- * report them, and a graph built with another M would keep it for every later insert.
- */
-export function graphFileParams(file: string): { m: number; efConstruction: number } {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(96);
-    if (fs.readSync(fd, head, 0, 96, 0) < 96) throw new Error('graph file header is truncated');
-    return { m: Number(head.readBigUInt64LE(72)), efConstruction: Number(head.readBigUInt64LE(88)) };
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+const FIRST_SHARE = 0.02;
+const FIRST_MIN = 2000;
+const FIRST_PER_RESULT = 50;
+const SECOND_MIN = 40;
+const SECOND_PER_RESULT = 4;
 
 export class VectorIndex {
-  readonly opts: Required<Omit<VectorIndexOptions, 'onGraph'>> & Pick<VectorIndexOptions, 'onGraph'>;
+  readonly opts: Required<VectorIndexOptions>;
   private data: Float32Array;
   private norms: Float32Array;
   private slotIds: Float64Array; // chunk id per slot, -1 when free
   private readonly slotOf = new Map<number, number>();
   private readonly freeSlots: number[] = [];
   private used = 0; // slots handed out (live + free)
-  private blanks = 0; // live vectors that are all zeros
-  private hnsw: HierarchicalNSW | null = null;
-  private graphDeferred = false;
-  private build: BackgroundGraphBuild | null = null;
-  private buildWaiters: (() => void)[] = [];
-  private graphFailed = false;
-  /** Ids replaced (re-added) since the worker's last requested graph: its copy is stale. */
-  private replacedSinceRequest = new Set<number>();
+  /** The quantized scan, from exactThreshold vectors on; null below it or without WebAssembly SIMD. */
+  private scan: QuantizedScan | null = null;
 
   constructor(readonly dims: number, opts: VectorIndexOptions = {}) {
     if (!Number.isInteger(dims) || dims <= 0) throw new Error(`invalid vector dimension ${dims}`);
-    this.opts = { ...DEFAULTS, exactThreshold: exactThresholdFor(dims), ...opts };
+    this.opts = { exactThreshold: exactThresholdFor(dims), ...opts };
     this.data = new Float32Array(1024 * dims);
     this.norms = new Float32Array(1024);
     this.slotIds = new Float64Array(1024).fill(-1);
@@ -129,8 +74,14 @@ export class VectorIndex {
     return this.slotOf.size;
   }
 
-  get usesGraph(): boolean {
-    return this.hnsw !== null;
+  /** Bytes the quantized scan holds (0 without it). */
+  get scanBytes(): number {
+    return this.scan?.bytes ?? 0;
+  }
+
+  /** Whether search goes through the quantized scan (else it is exact). */
+  get usesScan(): boolean {
+    return this.scan !== null;
   }
 
   has(id: number): boolean {
@@ -150,18 +101,17 @@ export class VectorIndex {
   add(id: number, vector: Float32Array): void {
     if (vector.length !== this.dims) throw new Error(`vector has ${vector.length} dimensions, index has ${this.dims}`);
     if (!Number.isSafeInteger(id) || id < 0 || id > MAX_VECTOR_ID) throw new RangeError(`vector id ${id} is outside 0…${MAX_VECTOR_ID}`);
-    if (this.slotOf.has(id)) {
-      this.remove(id);
-      if (this.build) this.replacedSinceRequest.add(id);
-    }
+    if (this.slotOf.has(id)) this.remove(id);
     const slot = this.freeSlots.pop() ?? this.used++;
     this.ensureCapacity(slot + 1);
     this.data.set(vector, slot * this.dims);
     this.fillSlot(slot, id);
     this.slotOf.set(id, slot);
-    if (this.hnsw) this.graphAdd(id, vector);
-    else if (this.build) this.build.add(id);
-    else if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
+    if (!this.scan) this.startScan();
+    else if (this.norms[slot] >= BLANK_NORM) {
+      this.scan.set(slot, vector, this.norms[slot]);
+      if (this.scan.needsCalibration) this.calibrateScan();
+    }
   }
 
   /**
@@ -187,16 +137,15 @@ export class VectorIndex {
     this.data.set(data);
     for (let slot = 0; slot < count; slot++) this.fillSlot(slot, ids[slot]);
     this.used = count;
-    if (!this.graphDeferred && this.size >= this.opts.exactThreshold) this.needGraph();
+    this.startScan();
   }
 
-  /** The bookkeeping of a slot whose vector is in place: its norm, blank count and id. */
+  /** The bookkeeping of a slot whose vector is in place: its norm and id. */
   private fillSlot(slot: number, id: number): void {
     const data = this.data;
     let sum = 0;
     for (let i = slot * this.dims, end = i + this.dims; i < end; i++) sum += data[i] * data[i];
     this.norms[slot] = Math.sqrt(sum);
-    if (this.norms[slot] < BLANK_NORM) this.blanks++;
     this.slotIds[slot] = id;
   }
 
@@ -204,11 +153,9 @@ export class VectorIndex {
     const slot = this.slotOf.get(id);
     if (slot === undefined) return false;
     this.slotOf.delete(id);
-    if (this.norms[slot] < BLANK_NORM) this.blanks--;
     this.slotIds[slot] = -1;
     this.freeSlots.push(slot);
-    if (this.hnsw) this.hnsw.markDelete(id);
-    else if (this.build) this.build.remove(id);
+    this.scan?.clear(slot);
     return true;
   }
 
@@ -266,27 +213,37 @@ export class VectorIndex {
    */
   search(query: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
     if (k <= 0 || this.size === 0) return [];
-    if (!this.hnsw) return this.exactSearch(query, k, filter, true);
-    if (this.blanks > 0) {
-      const inner = filter;
-      filter = (id) => !this.isBlank(id) && (!inner || inner(id));
-    }
-    const n = Math.min(k, this.size);
-    this.hnsw.setEf(Math.max(this.efSearch, n));
-    const res = this.hnsw.searchKnn(Array.from(query), n, filter);
-    return res.neighbors.map((id, i) => ({ id, score: 1 - res.distances[i] }));
+    if (!this.scan) return this.exactSearch(query, k, filter, true);
+    const first = Math.max(FIRST_MIN, Math.ceil(this.size * FIRST_SHARE), FIRST_PER_RESULT * k);
+    // Asked for a large share of the index, the scan would save little.
+    if (2 * first >= this.size) return this.exactSearch(query, k, filter, true);
+    const slotIds = this.slotIds;
+    const slots = this.scan.candidates(query, first, Math.max(SECOND_MIN, SECOND_PER_RESULT * k), filter && ((slot) => filter(slotIds[slot])));
+    // The filter turned away most candidates: only an exact search can fill the list.
+    if (!slots) return this.exactSearch(query, k, filter, true);
+    const heap = new TopK(k);
+    for (const slot of slots) heap.push(slotIds[slot], this.cosineAt(slot, query));
+    return heap.sorted();
   }
 
-  /** The search breadth in use now (before raising it to k). Deleted points still sit in the graph and are walked, so they count. */
-  get efSearch(): number {
-    return this.opts.efSearch || efForSize(this.hnsw ? this.hnsw.getCurrentCount() : this.size);
+  /** Cosine of a stored vector (by slot, not blank) with a query. */
+  private cosineAt(slot: number, query: Float32Array): number {
+    const d = this.dims;
+    const data = this.data;
+    let dot = 0;
+    let qn = 0;
+    for (let i = 0, base = slot * d; i < d; i++) {
+      dot += data[base + i] * query[i];
+      qn += query[i] * query[i];
+    }
+    return qn === 0 ? 0 : dot / (this.norms[slot] * Math.sqrt(qn));
   }
 
   /**
-   * Brute-force cosine over every vector: the ground truth the graph is measured against, and
+   * Brute-force cosine over every vector: the ground truth the scan is measured against, and
    * the search itself below exactThreshold. One pass over the contiguous array with the dot
    * product in four running sums (V8 keeps them in registers), which is what makes exact
-   * search fast enough to stand in for a graph up to tens of thousands of passages.
+   * search fast enough to need nothing else up to tens of thousands of passages.
    */
   exactSearch(query: Float32Array, k: number, filter?: (id: number) => boolean, skipBlank = false): VectorHit[] {
     const d = this.dims;
@@ -330,182 +287,18 @@ export class VectorIndex {
     return { ids, data: vectors };
   }
 
-  /**
-   * Bulk loading: while deferred, add() does not touch the graph. Ending it adopts a saved graph
-   * (when given and it matches) or builds one. Returns a warning when a saved graph was unusable.
-   */
-  deferGraph(on: boolean, savedGraph?: string | null): string | null {
-    this.graphDeferred = on;
-    if (on || this.hnsw || this.build || this.size < this.opts.exactThreshold) return null;
-    if (savedGraph) {
-      try {
-        const built = graphFileParams(savedGraph);
-        if (built.m !== this.opts.m) {
-          // Its links per node are fixed at build time; the search breadth is tuned for this M.
-          this.needGraph();
-          return `the saved vector graph was built with M=${built.m}, this version uses M=${this.opts.m}; rebuilding it`;
-        }
-        if (this.loadGraph(savedGraph)) return null;
-        return 'the saved vector graph did not match the stored vectors; rebuilding it';
-      } catch (err) {
-        this.needGraph();
-        return `the saved vector graph could not be read (${(err as Error).message}); rebuilding it`;
-      }
-    }
-    this.needGraph();
-    return null;
+  /** From exactThreshold vectors on: the quantized scan, calibrated on and filled with every vector. */
+  private startScan(): void {
+    if (this.scan || this.size < this.opts.exactThreshold || !quantizedScanAvailable()) return;
+    this.scan = new QuantizedScan(this.dims);
+    this.calibrateScan();
   }
 
-  writeGraph(file: string): boolean {
-    if (!this.hnsw) return false;
-    this.hnsw.writeIndexSync(file);
-    return true;
-  }
-
-  /**
-   * Adopts a graph saved by writeGraph for the vectors already added. The caller must have checked
-   * the file's checksum: hnswlib trusts its input. Returns false (and rebuilds) if the graph does
-   * not hold exactly the live ids.
-   */
-  loadGraph(file: string): boolean {
-    const g = new HierarchicalNSW('cosine', this.dims);
-    g.readIndexSync(file, true);
-    const inGraph = new Set(g.getIdsList());
-    const complete = g.getNumDimensions() === this.dims && [...this.slotOf.keys()].every((id) => inGraph.has(id));
-    if (!complete) {
-      this.needGraph();
-      return false;
-    }
-    this.adoptGraph(g, inGraph, new Set());
-    return true;
-  }
-
-  /**
-   * Puts a graph read from a file in use for the live vectors: points removed since it was written
-   * (or replaced: `stale`) are hidden, and live vectors it lacks (or holds stale) are added.
-   */
-  private adoptGraph(g: HierarchicalNSW, inGraph: ReadonlySet<number>, stale: ReadonlySet<number>): void {
-    for (const id of inGraph) {
-      if (this.slotOf.has(id) && !stale.has(id)) continue;
-      try {
-        g.markDelete(id);
-      } catch {
-        // already marked deleted in the written graph
-      }
-    }
-    this.hnsw = g;
-    for (const id of this.slotOf.keys()) if (!inGraph.has(id) || stale.has(id)) this.graphAdd(id, this.get(id)!);
-  }
-
-  /** Whether a background build is under way (search is exact until it ends). */
-  get buildingGraph(): boolean {
-    return this.build !== null;
-  }
-
-  /**
-   * Resolves once no background build is under way (its graph in use, or the build failed or was
-   * stopped). Keeps the process alive meanwhile, which an unwatched build does not.
-   */
-  whenGraphSettled(): Promise<void> {
-    if (!this.build) return Promise.resolve();
-    this.build.keepAlive();
-    return new Promise((resolve) => this.buildWaiters.push(resolve));
-  }
-
-  /** Stops a background build (the index is being dropped); resolves once its worker has ended. */
-  dispose(): Promise<void> {
-    return this.endBuild();
-  }
-
-  /** A graph is due: built now, started in the background, or not at all (GraphBuildMode). */
-  private needGraph(): void {
-    if (this.graphFailed) return;
-    if (this.opts.graphBuild === 'inline') this.buildGraph();
-    else if (this.opts.graphBuild === 'background') this.startBuild();
-  }
-
-  private startBuild(): void {
-    let build: BackgroundGraphBuild;
-    try {
-      build = new BackgroundGraphBuild(
-        { dims: this.dims, m: this.opts.m, efConstruction: this.opts.efConstruction, seed: this.opts.seed, capacity: Math.max(1024, this.size * 2) },
-        (id) => this.get(id),
-        { written: (file) => void this.graphWritten(build, file).catch((err: Error) => this.buildFailed(build, err)), failed: (err) => this.buildFailed(build, err) },
-      );
-    } catch (err) {
-      this.buildFailed(null, err as Error);
-      return;
-    }
-    this.build = build;
-    for (const id of this.slotOf.keys()) build.add(id);
-    this.requestGraph(build);
-  }
-
-  /** Asks the worker for its graph; ids replaced from now on are stale in it. */
-  private requestGraph(build: BackgroundGraphBuild): void {
-    this.replacedSinceRequest.clear();
-    build.request();
-  }
-
-  /**
-   * The worker wrote its graph: taken up when at most CATCH_UP_MAX vectors were added since it was
-   * asked for (added here), else the worker, which has those changes queued already, writes a
-   * newer one.
-   */
-  private async graphWritten(build: BackgroundGraphBuild, file: string): Promise<void> {
-    if (build !== this.build) return;
-    if (build.addsSinceRequest > CATCH_UP_MAX) {
-      build.release(file);
-      this.requestGraph(build);
-      return;
-    }
-    await build.stopWorker();
-    if (build !== this.build) return;
-    let g: HierarchicalNSW;
-    try {
-      g = new HierarchicalNSW('cosine', this.dims);
-      g.readIndexSync(file, true);
-    } catch (err) {
-      this.buildFailed(build, err as Error);
-      return;
-    } finally {
-      build.release(file);
-    }
-    // Changes since the request (a few, or those made while the worker stopped) are applied here.
-    this.adoptGraph(g, new Set(g.getIdsList()), this.replacedSinceRequest);
-    void this.endBuild();
-    this.opts.onGraph?.({ ready: true });
-  }
-
-  private buildFailed(build: BackgroundGraphBuild | null, error: Error): void {
-    if (build && build !== this.build) return;
-    void this.endBuild();
-    // Search stays exact: slower on a large index, never wrong. No retry loop: the next open tries again.
-    this.graphFailed = true;
-    this.opts.onGraph?.({ ready: false, error });
-  }
-
-  private endBuild(): Promise<void> {
-    const stopped = this.build?.dispose() ?? Promise.resolve();
-    this.build = null;
-    this.replacedSinceRequest.clear();
-    const waiters = this.buildWaiters;
-    this.buildWaiters = [];
-    for (const w of waiters) w();
-    return stopped;
-  }
-
-  private buildGraph(): void {
-    const g = new HierarchicalNSW('cosine', this.dims);
-    g.initIndex({ maxElements: Math.max(1024, this.size * 2), m: this.opts.m, efConstruction: this.opts.efConstruction, randomSeed: this.opts.seed, allowReplaceDeleted: true });
-    this.hnsw = g;
-    for (const [id, slot] of this.slotOf) this.graphAdd(id, this.data.subarray(slot * this.dims, (slot + 1) * this.dims));
-  }
-
-  private graphAdd(id: number, vector: Float32Array): void {
-    const g = this.hnsw!;
-    if (g.getCurrentCount() >= g.getMaxElements()) g.resizeIndex(g.getMaxElements() * 2);
-    g.addPoint(Array.from(vector), id, true);
+  /** Calibrates the scan on the vectors held now (again each time their number doubles). */
+  private calibrateScan(): void {
+    const norms = this.norms;
+    const slotIds = this.slotIds;
+    this.scan!.rebuild(this.data, norms, this.used, (slot) => slotIds[slot] >= 0 && norms[slot] >= BLANK_NORM);
   }
 
   private ensureCapacity(slots: number): void {

@@ -1,6 +1,6 @@
 // Chunk ids only grow. Once they cross 2^31 they must still find their vectors (they were held in
 // an Int32Array and wrapped negative), and a compaction gives the passages small ids again, so
-// the 32-bit vector file and graph labels never see them.
+// the 32-bit vector file never sees them.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,16 +11,15 @@ import { encoder } from '../../helpers/models';
 
 const START = 2 ** 31 - 3;
 
-for (const graph of [false, true]) {
-  test(`chunk ids crossing 2^31 keep their vectors and are renumbered at compaction (${graph ? 'HNSW graph' : 'exact search'})`, async () => {
+for (const scan of [false, true]) {
+  test(`chunk ids crossing 2^31 keep their vectors and are renumbered at compaction (${scan ? 'quantized scan' : 'exact search'})`, async () => {
     const root = tmpDir('sn-ids-notes-');
     fs.cpSync(path.join(repoRoot, 'examples', 'notes'), root, { recursive: true });
     const store = tmpDir('sn-ids-store-');
     const enc = await encoder();
-    const vectors = graph ? { exactThreshold: 4 } : undefined;
+    const vectors = scan ? { exactThreshold: 4 } : undefined;
     const a = NotesIndex.open({ root, storeDir: store, encoder: enc, vectors });
     await a.sync();
-    await a.graphSettled(); // as the CLI does: the graph is built in the background, then saved
     await a.close();
 
     // The ids of a long-lived store: next passage gets 2^31 - 3.
@@ -49,12 +48,10 @@ for (const graph of [false, true]) {
 
     const logs: string[] = [];
     const c = NotesIndex.open({ root, storeDir: store, encoder: enc, vectors, log: (_l, m) => logs.push(m) });
-    assert.deepEqual(logs, [], 'the renumbered store (and its graph) opens without a warning');
+    assert.deepEqual(logs, [], 'the renumbered store opens without a warning');
     const ids = [...c.passages.chunks.keys()].sort((x, y) => x - y);
     assert.deepEqual(ids, Array.from({ length: ids.length }, (_, i) => i + 1), 'ids are 1…n again');
-    // Renumbering gives the passages new ids, so the graph is built again (in the background).
-    await c.graphSettled();
-    assert.equal(c.passages.vectors!.usesGraph, graph);
+    assert.equal(c.passages.vectors!.usesScan, scan);
     for (const ch of c.passages.chunks.values()) {
       assert.deepEqual(c.passages.vectors!.get(ch.id), texts.get(`${ch.path}:${ch.startLine}`), `${ch.path}:${ch.startLine} kept its vector`);
     }

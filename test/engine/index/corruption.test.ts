@@ -10,7 +10,7 @@ import { repoRoot, tmpDir } from '../../helpers/env';
 import { encoder } from '../../helpers/models';
 
 const notes = path.join(repoRoot, 'examples', 'notes');
-// A tiny exact-search threshold so the HNSW graph file exists too.
+// A tiny exact-search threshold: the quantized scan is built at open from the stored vectors.
 const VECTORS = { exactThreshold: 4 };
 
 function fingerprint(idx: NotesIndex): string[] {
@@ -40,7 +40,6 @@ test('each store file damaged three ways is detected and repaired', { timeout: 3
   const template = tmpDir('sn-template-');
   const t = NotesIndex.open({ root: work, storeDir: template, encoder: enc, vectors: VECTORS });
   await t.sync();
-  await t.graphSettled(); // built in the background, then saved with the snapshot
   await t.flush();
   fs.appendFileSync(path.join(work, 'health.md'), '\nOne more line about naps.\n');
   await t.updateFile('health.md');
@@ -54,7 +53,7 @@ test('each store file damaged three ways is detected and repaired', { timeout: 3
   fs.cpSync(copy, template, { recursive: true });
   fs.rmSync(path.join(template, folder, 'lock'), { force: true });
   const parts = files.filter((f) => f === 'manifest.json' || /^g\d+\./.test(f));
-  assert.ok(parts.some((f) => f.endsWith('.graph.bin')) && parts.some((f) => f.endsWith('.wal') && fs.statSync(path.join(template, folder, f)).size > 0), parts.join(' '));
+  assert.ok(parts.some((f) => f.endsWith('.vectors.bin')) && parts.some((f) => f.endsWith('.wal') && fs.statSync(path.join(template, folder, f)).size > 0), parts.join(' '));
   const expectedAfterEdit = (() => expected)();
 
   let detected = 0;
@@ -69,10 +68,10 @@ test('each store file damaged three ways is detected and repaired', { timeout: 3
       const warnings: string[] = [];
       const idx = NotesIndex.open({ root: work, storeDir: store, encoder: enc, vectors: VECTORS, log: (_l, m) => warnings.push(m) });
       if (warnings.length) detected++;
-      // Keyword search answers straight away: a damaged graph, keyword index or vector file
+      // Keyword search answers straight away: a damaged keyword index or vector file
       // leaves every passage and its text, so nothing is missing even before the repair.
       const early = await idx.search('naps', { mode: 'keyword', k: 1 });
-      if (/graph|bm25|vectors/.test(part)) assert.equal(early[0]?.path, 'health.md', `${part} ${how}: keyword search before the repair`);
+      if (/bm25|vectors/.test(part)) assert.equal(early[0]?.path, 'health.md', `${part} ${how}: keyword search before the repair`);
       await idx.sync();
       assert.equal(fingerprint(idx).length, expectedAfterEdit.length, `${part} ${how}`);
       assert.equal((await idx.search('naps', { mode: 'keyword', k: 1 }))[0]?.path, 'health.md', `${part} ${how}: the edit is indexed`);

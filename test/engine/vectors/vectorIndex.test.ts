@@ -1,9 +1,11 @@
 // The dense index's handling of vectors a model could not fill: a blank (all-zero) vector is kept
 // (its passage is indexed, so sync does not re-embed it forever) but never returned as a match,
-// in exact search and in the HNSW graph alike; similarity() and typicalSimilarity() skip it.
+// in exact search and in the quantized scan alike; similarity() and typicalSimilarity() skip it.
+// The scan variants hold a few thousand vectors: below that a search is exact anyway (the scan's
+// first stage keeps at least 2,000 candidates, and a search that would keep half is exact).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { VectorIndex } from '../../../src/engine/vectors/vectorIndex';
+import { VectorIndex, type VectorHit } from '../../../src/engine/vectors/vectorIndex';
 
 function unit(dims: number, seed: number): Float32Array {
   const v = new Float32Array(dims);
@@ -16,29 +18,41 @@ function unit(dims: number, seed: number): Float32Array {
   return v.map((y) => y / n);
 }
 
-for (const exactThreshold of [10_000, 16]) {
-  test(`blank vectors are stored but never matched (${exactThreshold === 16 ? 'HNSW graph' : 'exact search'})`, () => {
+/** The same ids in the same order, and the same cosines up to summation order. */
+function sameHits(got: VectorHit[], want: VectorHit[]): void {
+  assert.deepEqual(got.map((h) => h.id), want.map((h) => h.id));
+  got.forEach((h, i) => assert.ok(Math.abs(h.score - want[i].score) < 1e-9, `${h.score} vs ${want[i].score}`));
+}
+
+for (const exactThreshold of [100_000, 16]) {
+  test(`blank vectors are stored but never matched (${exactThreshold === 16 ? 'quantized scan' : 'exact search'})`, () => {
     const dims = 24;
     const idx = new VectorIndex(dims, { exactThreshold });
     for (let i = 1; i <= 40; i++) idx.add(i, unit(dims, i));
+    // Blank vectors among them, and later ones unrelated to the queries (every id 10,000+).
     for (let i = 100; i < 110; i++) idx.add(i, new Float32Array(dims));
-    assert.equal(idx.usesGraph, exactThreshold === 16);
-    assert.equal(idx.size, 50);
+    for (let i = 10_000; i < 15_000; i++) idx.add(i, unit(dims, i));
+    assert.equal(idx.usesScan, exactThreshold === 16);
+    assert.equal(idx.size, 5050);
     assert.ok(idx.has(100) && idx.isBlank(100) && !idx.isBlank(1));
-    const hits = idx.search(unit(dims, 3), 50);
-    assert.equal(hits.length, 40);
-    assert.ok(hits.every((h) => h.id < 100), JSON.stringify(hits.map((h) => h.id)));
+    const all = idx.search(unit(dims, 3), 5050);
+    assert.equal(all.length, 5040);
+    assert.ok(all.every((h) => h.id < 100 || h.id >= 10_000));
+    const hits = idx.search(unit(dims, 3), 10);
+    sameHits(hits, idx.exactSearch(unit(dims, 3), 10, undefined, true));
+    assert.ok(hits.every((h) => h.id < 100 || h.id >= 10_000), JSON.stringify(hits.map((h) => h.id)));
     assert.equal(hits[0].id, 3);
     assert.equal(idx.similarity(unit(dims, 3), 100), null);
     assert.ok(Math.abs(idx.similarity(unit(dims, 3), 3)! - 1) < 1e-5);
     // The typical cosine counts the vectors that share something with the query (cosine > 0), never the blank ones.
-    const t = idx.typicalSimilarity(unit(dims, 3));
+    const t = idx.typicalSimilarity(unit(dims, 3), (id) => id < 100, 10_000);
     const positive = Array.from({ length: 40 }, (_, i) => idx.similarity(unit(dims, 3), i + 1)!).filter((c) => c > 0).length;
     assert.ok(positive > 0 && positive < 40, `the premise: some random vectors point away (${positive} of 40 do not)`);
     assert.equal(t.n, positive);
-    // Removing a blank vector keeps the count right: no blank is left, search needs no filter.
+    // Removing a blank vector keeps the count right: no blank is left.
     for (let i = 100; i < 110; i++) idx.remove(i);
-    assert.equal(idx.search(unit(dims, 3), 50).length, 40);
+    assert.equal(idx.search(unit(dims, 3), 5050).length, 5040);
+    sameHits(idx.search(unit(dims, 7), 10), idx.exactSearch(unit(dims, 7), 10));
   });
 }
 
@@ -69,10 +83,10 @@ test('exact search gives the cosine ranking of a plain loop, for any width (the 
   }
 });
 
-for (const exactThreshold of [10_000, 16]) {
-  test(`adopt() loads packed vectors in one block: the same answers as adding them one by one, and later changes work (${exactThreshold === 16 ? 'HNSW graph' : 'exact search'})`, () => {
+for (const exactThreshold of [100_000, 16]) {
+  test(`adopt() loads packed vectors in one block: the same answers as adding them one by one, and later changes work (${exactThreshold === 16 ? 'quantized scan' : 'exact search'})`, () => {
     const dims = 24;
-    const ids = Int32Array.from({ length: 60 }, (_, i) => (i * 7919) % 1000 + 1);
+    const ids = Int32Array.from({ length: 5000 }, (_, i) => (i * 7919) % 100_003 + 1);
     const packed = new Float32Array(ids.length * dims);
     ids.forEach((id, i) => packed.set(id % 13 === 0 ? new Float32Array(dims) : unit(dims, id), i * dims));
     const one = new VectorIndex(dims, { exactThreshold });
@@ -81,13 +95,19 @@ for (const exactThreshold of [10_000, 16]) {
     bulk.adopt(ids, packed);
     packed.fill(0); // the index holds its own copy
     assert.equal(bulk.size, one.size);
-    assert.equal(bulk.usesGraph, exactThreshold === 16);
+    assert.equal(bulk.usesScan, exactThreshold === 16);
     // Every match (k = all): blank vectors are left out of both.
     for (const seed of [3, 77, 512]) assert.deepEqual(bulk.search(unit(dims, seed), ids.length), one.search(unit(dims, seed), ids.length));
+    // The ten best, through the scan when there is one (each index calibrated it on its own).
+    for (const seed of [3, 77, 512]) {
+      const exact = bulk.exactSearch(unit(dims, seed), 10, undefined, true);
+      sameHits(bulk.search(unit(dims, seed), 10), exact);
+      sameHits(one.search(unit(dims, seed), 10), exact);
+    }
     assert.deepEqual(bulk.exportVectors(), one.exportVectors());
     for (const id of ids) assert.equal(bulk.isBlank(id), one.isBlank(id));
     // Past the adopted size: the storage grows (copying the adopted array), removals free slots.
-    for (let i = 2000; i < 2100; i++) {
+    for (let i = 200_000; i < 200_100; i++) {
       one.add(i, unit(dims, i));
       bulk.add(i, unit(dims, i));
     }
@@ -96,7 +116,11 @@ for (const exactThreshold of [10_000, 16]) {
       bulk.remove(id);
     }
     assert.equal(bulk.size, one.size);
-    for (const seed of [2050, 9]) assert.deepEqual(bulk.search(unit(dims, seed), 15), one.search(unit(dims, seed), 15));
+    for (const seed of [200_050, 9]) {
+      sameHits(bulk.search(unit(dims, seed), 15), bulk.exactSearch(unit(dims, seed), 15, undefined, true));
+      sameHits(one.search(unit(dims, seed), 15), bulk.exactSearch(unit(dims, seed), 15, undefined, true));
+    }
+    assert.equal(bulk.search(unit(dims, 200_050), 1)[0].id, 200_050);
     assert.deepEqual(bulk.exportVectors(), one.exportVectors());
     // Only into an empty index, and never a repeated id (a damaged file): the index stays empty.
     assert.throws(() => bulk.adopt(ids, packed), /empty/);

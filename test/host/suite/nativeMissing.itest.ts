@@ -1,4 +1,4 @@
-// Runs against the packaged extension with hnswlib-node's compiled addon removed (what a package
+// Runs against the packaged extension with ONNX Runtime's binding removed (what a package
 // built for another platform looks like): activation succeeds, the service answers every request
 // with why it cannot run, the editor shows that one error once and never restarts the service.
 import * as assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ describe('a package whose native module does not load', () => {
       (err: Error) => err,
     );
     assert.ok(failure, 'a request fails');
-    assert.match(failure.message, /Semantic Notes cannot start: its native module hnswlib-node does not load on linux-x64 \(.+\)\. Install the Semantic Notes package built for linux-x64\./);
+    assert.match(failure.message, /Semantic Notes cannot start: its native module onnxruntime-node does not load on linux-x64 \(.+\)\. Install the Semantic Notes package built for linux-x64\./);
     assert.doesNotMatch(failure.message, /\n\s+at /);
     // Well past the first restart delay (1 s): the same service process, never restarted.
     const pid = api.service.pid;
@@ -33,7 +33,7 @@ describe('a package whose native module does not load', () => {
     await screenshot('native-missing');
     const text = (await inspectDom('native-missing')).map((f) => f.text).join('\n');
     // One toast (the workbench also repeats it, prefixed "Error: ", in its screen-reader alert).
-    const toasts = text.split('\n').filter((l) => l.startsWith('Semantic Notes cannot start: its native module hnswlib-node'));
+    const toasts = text.split('\n').filter((l) => l.startsWith('Semantic Notes cannot start: its native module onnxruntime-node'));
     assert.equal(toasts.length, 1, `the error is shown once:\n${text.slice(0, 2000)}`);
     assert.doesNotMatch(text, /background service stopped and is restarting/);
   });
