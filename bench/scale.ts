@@ -293,7 +293,7 @@ export async function run(): Promise<void> {
   for (const n of sizes.filter((x) => x >= 10_000)) {
     if (global.gc) global.gc();
     const { vi, buildMs } = scanIndex(e, n);
-    const scan = denseRun(e, vi, (q) => vi.search(q, 10), { method: 'quantized scan', params: 'first stage 2 % (≥ 1,000), second 40', buildMs, bytesPerPassage: vi.scanBytes / n });
+    const scan = denseRun(e, vi, (q) => vi.search(q, 10), { method: 'quantized scan', params: 'first stage 2 % (≥ 2,000), second 40', buildMs, bytesPerPassage: vi.scanBytes / n });
     dense.push(scan);
     const h = hnswGraph(e, n);
     const graph = denseRun(e, vi, (q) => h.g.searchKnn(Array.from(q), 10).neighbors.map((id) => ({ id })), { method: 'HNSW', params: `M ${HNSW.m}, efC ${HNSW.efConstruction}, ef ${hnswEf(n)}`, buildMs: h.buildMs, bytesPerPassage: h.bytes / n });
