@@ -2,6 +2,7 @@
 // symlink loops, deep trees and NFD Hangul names.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readNote, walkNotes } from '../../../src/engine/notes/walker';
@@ -62,6 +63,19 @@ test('every skip reason is recorded, and good files read correctly', async () =>
   assert.ok(u16.ok && u16.text === '# 제목\nhello');
   const bom = await read('bom.md');
   assert.ok(bom.ok && bom.text === '# Title\n' && /^[0-9a-f]{64}$/.test(bom.hash));
+  // Not a regular file where a note was (a watcher event names it): a folder, and on POSIX a
+  // FIFO, which a blocking open would wait on for a writer that never comes.
+  fs.mkdirSync(path.join(root, 'folder.md'));
+  assert.deepEqual(await read('folder.md').then((r) => !r.ok && r.reason), 'not-a-file');
+  if (process.platform !== 'win32') {
+    execFileSync('mkfifo', [path.join(root, 'pipe.md')]);
+    assert.deepEqual(await read('pipe.md').then((r) => !r.ok && r.reason), 'not-a-file');
+  }
+  // One byte over the limit is refused; exactly at it, read whole.
+  fs.writeFileSync(path.join(root, 'small.md'), 'x'.repeat(100));
+  assert.deepEqual(await readNote(path.join(root, 'small.md'), 99).then((r) => !r.ok && r.reason), 'too-large');
+  const exact = await readNote(path.join(root, 'small.md'), 100);
+  assert.ok(exact.ok && exact.text === 'x'.repeat(100));
 });
 
 test('symlink loops end, deep trees work, NFD Hangul names come out NFC', async () => {
