@@ -84,8 +84,9 @@ export class QuantizedScan {
   /** Bytes per int8 row (dims rounded up to 16). */
   private readonly stride: number;
   private capacity = 0;
-  private memory: WebAssembly.Memory;
-  private kernels: Kernels;
+  // Both set by grow(), which the constructor calls.
+  private memory!: WebAssembly.Memory;
+  private kernels!: Kernels;
   private at: Layout = { codes: 0, masks: 0, rows: 0, tables: 0, query: 0, hist: 0, slots: 0, out: 0, end: 0 };
   /** 1 for slots holding a live vector that is not blank (their lanes in `masks` are 0xffff). */
   private live = new Uint8Array(0);
@@ -105,8 +106,7 @@ export class QuantizedScan {
   private readonly partial: Float32Array;
 
   constructor(readonly dims: number) {
-    const mod = kernelModule();
-    if (!mod) throw new Error('WebAssembly SIMD is not available');
+    if (!kernelModule()) throw new Error('WebAssembly SIMD is not available');
     this.positions = Math.ceil(dims / 8);
     this.stride = Math.ceil(dims / 16) * 16;
     this.mean = new Float32Array(dims);
@@ -116,13 +116,7 @@ export class QuantizedScan {
     this.partial = new Float32Array(this.positions * 32);
     // The u16 sums hold up to 2P table entries.
     this.tableMax = Math.min(TABLE_MAX, Math.floor(65535 / (2 * this.positions)));
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    this.kernels = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as Kernels;
     this.grow(1024);
-  }
-
-  get calibratedSize(): number {
-    return this.calibratedAt;
   }
 
   /** Bytes held (WebAssembly memory). */
@@ -216,10 +210,6 @@ export class QuantizedScan {
       this.liveCount--;
       new Uint16Array(this.memory.buffer, this.at.masks, this.capacity)[slot] = 0;
     }
-  }
-
-  get size(): number {
-    return this.liveCount;
   }
 
   /**

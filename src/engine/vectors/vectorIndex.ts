@@ -19,7 +19,7 @@ const BLANK_NORM = 1e-6;
 
 /**
  * Largest id the index takes. Chunk ids only grow, so the notes index renumbers them when it
- * compacts long before they get here (see RENUMBER_ABOVE in notesIndex.ts); ids are held as
+ * compacts long before they get here (see RENUMBER_ABOVE in compaction.ts); ids are held as
  * doubles, so nothing wraps below this.
  */
 export const MAX_VECTOR_ID = 0xffff_ffff;
@@ -169,14 +169,24 @@ export class VectorIndex {
   similarity(query: Float32Array, id: number): number | null {
     const slot = this.slotOf.get(id);
     if (slot === undefined || this.norms[slot] < BLANK_NORM) return null;
-    let dot = 0;
+    const qn = this.queryNorm(query);
+    return qn === 0 ? null : this.dotAt(slot, query) / (this.norms[slot] * qn);
+  }
+
+  /** A query's length (its square root of the sum of squares, summed in order). */
+  private queryNorm(query: Float32Array): number {
     let qn = 0;
-    const base = slot * this.dims;
-    for (let i = 0; i < this.dims; i++) {
-      dot += this.data[base + i] * query[i];
-      qn += query[i] * query[i];
-    }
-    return qn === 0 ? null : dot / (this.norms[slot] * Math.sqrt(qn));
+    for (let i = 0; i < this.dims; i++) qn += query[i] * query[i];
+    return Math.sqrt(qn);
+  }
+
+  /** The dot product of a stored vector (by slot) with a query. */
+  private dotAt(slot: number, query: Float32Array): number {
+    const d = this.dims;
+    const data = this.data;
+    let dot = 0;
+    for (let i = 0, base = slot * d; i < d; i++) dot += data[base + i] * query[i];
+    return dot;
   }
 
   /**
@@ -188,16 +198,18 @@ export class VectorIndex {
    */
   typicalSimilarity(query: Float32Array, filter?: (id: number) => boolean, sample = 256): { mean: number; std: number; n: number } {
     const stride = Math.max(1, Math.floor(this.used / sample));
+    const qn = this.queryNorm(query);
+    if (qn === 0) return { mean: 0, std: 0, n: 0 };
     let n = 0;
     let sum = 0;
     let sumSq = 0;
     for (let slot = 0; slot < this.used; slot += stride) {
       const id = this.slotIds[slot];
       if (id < 0 || this.norms[slot] < BLANK_NORM || (filter && !filter(id))) continue;
-      const c = this.similarity(query, id);
+      const c = this.dotAt(slot, query) / (this.norms[slot] * qn);
       // Orthogonal vectors share nothing to compare (in the bilingual model, another script's
       // passages sit at exactly 0): counted in, they would drag the mean down and swell the spread.
-      if (c === null || c <= 0) continue;
+      if (c <= 0) continue;
       n++;
       sum += c;
       sumSq += c * c;
@@ -221,22 +233,10 @@ export class VectorIndex {
     const slots = this.scan.candidates(query, first, Math.max(SECOND_MIN, SECOND_PER_RESULT * k), filter && ((slot) => filter(slotIds[slot])));
     // The filter turned away most candidates: only an exact search can fill the list.
     if (!slots) return this.exactSearch(query, k, filter, true);
+    const qn = this.queryNorm(query);
     const heap = new TopK(k);
-    for (const slot of slots) heap.push(slotIds[slot], this.cosineAt(slot, query));
+    for (const slot of slots) heap.push(slotIds[slot], qn === 0 ? 0 : this.dotAt(slot, query) / (this.norms[slot] * qn));
     return heap.sorted();
-  }
-
-  /** Cosine of a stored vector (by slot, not blank) with a query. */
-  private cosineAt(slot: number, query: Float32Array): number {
-    const d = this.dims;
-    const data = this.data;
-    let dot = 0;
-    let qn = 0;
-    for (let i = 0, base = slot * d; i < d; i++) {
-      dot += data[base + i] * query[i];
-      qn += query[i] * query[i];
-    }
-    return qn === 0 ? 0 : dot / (this.norms[slot] * Math.sqrt(qn));
   }
 
   /**
