@@ -87,7 +87,7 @@ export class IndexState {
     return {
       files: this.files,
       chunks: this.passages.chunks.values(),
-      vectors: vi ? vi.exportVectors() : null,
+      vectors: vi ? vi.exportVectorParts() : null,
       bm25: this.passages.bm25.serialize(),
       nextId: this.nextId,
     };

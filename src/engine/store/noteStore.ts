@@ -77,7 +77,8 @@ export interface OpenedStore {
 export interface SnapshotWriter {
   files: Map<string, FileRecord>;
   chunks: Iterable<StoredChunk>;
-  vectors: { ids: Int32Array; data: Float32Array } | null;
+  /** The vectors in the order of `ids`, in pieces (written as they come). */
+  vectors: { ids: Int32Array; data: Iterable<Float32Array> } | null;
   bm25: Buffer | null;
   nextId: number;
 }
@@ -142,10 +143,8 @@ export class NoteStore {
     const written: string[] = [];
     try {
       const metaFile = name('meta.json');
-      const files: Record<string, FileRecord> = Object.fromEntries(w.files);
-      const chunks = Array.from(w.chunks, (c) => [c.id, c.path, c.startLine, c.endLine, c.heading, c.text]);
       written.push(metaFile);
-      const meta = { file: metaFile, ...writeFileAtomicSync(path.join(this.dir, metaFile), JSON.stringify({ files, chunks })) };
+      const meta = { file: metaFile, ...writeFileAtomicSync(path.join(this.dir, metaFile), metaJson(w.files, w.chunks)) };
       let vectors: PartInfo | null = null;
       if (w.vectors) {
         const f = name('vectors.bin');
@@ -153,7 +152,7 @@ export class NoteStore {
         const header = Buffer.alloc(8);
         header.writeUInt32LE(w.vectors.ids.length, 0);
         header.writeUInt32LE(this.manifest.dims, 4);
-        vectors = { file: f, ...writeFileAtomicSync(path.join(this.dir, f), [header, u8(w.vectors.ids), u8(w.vectors.data)]) };
+        vectors = { file: f, ...writeFileAtomicSync(path.join(this.dir, f), vectorParts(header, w.vectors)) };
       }
       let bm25: PartInfo | null = null;
       if (w.bm25) {
@@ -298,6 +297,39 @@ function decodeVectors(buf: Buffer, dims: number): { ids: Int32Array; data: Floa
   const data = new Float32Array(count * dims);
   new Uint8Array(data.buffer).set(buf.subarray(8 + count * 4));
   return { ids, data };
+}
+
+/** Rows of the meta file's JSON per piece written. */
+const META_ROWS_PER_PART = 2000;
+
+/**
+ * The meta file, `{"files":{…},"chunks":[[id, path, startLine, endLine, heading, text], …]}`, in
+ * pieces: the same bytes JSON.stringify would give for the whole, never held whole.
+ */
+function* metaJson(files: Map<string, FileRecord>, chunks: Iterable<StoredChunk>): Generator<Uint8Array> {
+  const rows = function* <T>(head: string, items: Iterable<T>, row: (x: T) => string, tail: string): Generator<Uint8Array> {
+    let part: string[] = [];
+    let sep = '';
+    yield Buffer.from(head);
+    for (const x of items) {
+      part.push(row(x));
+      if (part.length === META_ROWS_PER_PART) {
+        yield Buffer.from(sep + part.join(','));
+        sep = ',';
+        part = [];
+      }
+    }
+    if (part.length) yield Buffer.from(sep + part.join(','));
+    yield Buffer.from(tail);
+  };
+  yield* rows('{"files":{', files, ([p, rec]) => `${JSON.stringify(p)}:${JSON.stringify(rec)}`, '},');
+  yield* rows('"chunks":[', chunks, (c) => JSON.stringify([c.id, c.path, c.startLine, c.endLine, c.heading, c.text]), ']}');
+}
+
+function* vectorParts(header: Buffer, v: { ids: Int32Array; data: Iterable<Float32Array> }): Generator<Uint8Array> {
+  yield header;
+  yield u8(v.ids);
+  for (const piece of v.data) yield u8(piece);
 }
 
 function encodeOp(op: StoreOp): Buffer {

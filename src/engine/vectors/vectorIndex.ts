@@ -279,12 +279,38 @@ export class VectorIndex {
 
   /** Live ids and their vectors packed in id order, for persistence. */
   exportVectors(): { ids: Int32Array; data: Float32Array } {
+    const { ids, data } = this.exportVectorParts();
+    const vectors = new Float32Array(ids.length * this.dims);
+    let at = 0;
+    for (const piece of data) {
+      vectors.set(piece, at);
+      at += piece.length;
+    }
+    return { ids, data: vectors };
+  }
+
+  /**
+   * The vectors by ascending id, a few thousand per piece: a snapshot writes them piece by piece
+   * instead of copying them all first. Each piece is made when asked for (the index must not
+   * change meanwhile).
+   */
+  exportVectorParts(perPiece = 4096): { ids: Int32Array; data: Iterable<Float32Array> } {
     const sorted = [...this.slotOf.keys()].sort((a, b) => a - b);
     if (sorted.length && sorted[sorted.length - 1] > MAX_STORED_VECTOR_ID) throw new RangeError(`vector id ${sorted[sorted.length - 1]} does not fit the vector file: renumber the passages first`);
     const ids = Int32Array.from(sorted);
-    const vectors = new Float32Array(ids.length * this.dims);
-    ids.forEach((id, i) => vectors.set(this.get(id)!, i * this.dims));
-    return { ids, data: vectors };
+    const dims = this.dims;
+    const self = this;
+    return {
+      ids,
+      data: (function* () {
+        for (let from = 0; from < ids.length; from += perPiece) {
+          const to = Math.min(ids.length, from + perPiece);
+          const piece = new Float32Array((to - from) * dims);
+          for (let i = from; i < to; i++) piece.set(self.get(ids[i])!, (i - from) * dims);
+          yield piece;
+        }
+      })(),
+    };
   }
 
   /** From exactThreshold vectors on: the quantized scan, calibrated on and filled with every vector. */
