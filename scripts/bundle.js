@@ -3,6 +3,8 @@
 // one CommonJS file per process, for Node.
 //   dist/extension.js  the thin client (extension host); never the engine
 //   dist/service.js    the background service, with the engine and one copy of transformers.js
+//   dist/noteReaderWorker.js the service's worker thread that reads notes (notes/noteReaderWorker.ts);
+//                      the engine starts it by path from its own folder, so it sits beside service.js
 //   dist/THIRD_PARTY_LICENSES.txt  licence texts of every npm package inlined in the bundles
 // Left out of the bundles, loaded from node_modules at run time: `vscode` (the host provides it)
 // and the native module (onnxruntime-node with the onnxruntime-common it shares tensors with).
@@ -28,6 +30,7 @@ const SHIPPED_NODE_MODULES = ['onnxruntime-node', 'onnxruntime-common'];
 const ENTRIES = [
   { name: 'extension', in: 'src/extension/extension.ts', transformers: 0 },
   { name: 'service', in: 'src/service/main.ts', transformers: 1 },
+  { name: 'noteReaderWorker', in: 'src/engine/notes/noteReaderWorker.ts', transformers: 0 },
 ];
 
 // transformers.node.cjs inlines all of onnxruntime-web (~160 KB that registers WASM/WebGPU

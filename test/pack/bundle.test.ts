@@ -6,8 +6,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, Requests, type SearchResult, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
+import type { ReadResult } from '../../src/engine/notes/readNote';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -28,6 +30,28 @@ test('bundles: one transformers.js in the service, none in the extension; sharp 
   assert.doesNotMatch(service, /hnswlib-node/, 'no vector graph library: the quantized scan is plain WebAssembly inside the bundle');
   assert.match(service, /requireFromHere\("onnxruntime-node"\)/);
   assert.match(read('THIRD_PARTY_LICENSES.txt'), /@huggingface\/transformers@[\d.]+ — Apache-2\.0/);
+});
+
+test('the note reader worker is its own small bundle beside service.js, and reads notes', async () => {
+  const file = path.join(dist, 'noteReaderWorker.js');
+  const text = read('noteReaderWorker.js');
+  assert.ok(text.length < 300_000, `${text.length} bytes: the worker must not carry the engine`);
+  assert.equal(text.match(TRANSFORMERS_MARK), null);
+  const w = new Worker(file);
+  try {
+    const note = path.join(repoRoot, 'examples', 'notes', 'dev', 'git.md');
+    const reply = await new Promise<{ id: number; results: ReadResult[] }>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.postMessage({ id: 7, batch: { paths: [note, path.join(dist, 'absent.md')], budgetBytes: 1 << 20 } });
+    });
+    assert.equal(reply.id, 7);
+    const [ok, absent] = reply.results;
+    assert.ok(ok.ok && ok.text === fs.readFileSync(note, 'utf8').replace(/\r\n?/g, '\n').normalize('NFC'), 'the note as text');
+    assert.deepEqual(absent, { ok: false, reason: 'unreadable', detail: 'ENOENT' });
+  } finally {
+    await w.terminate();
+  }
 });
 
 test('the bundled service indexes the example notes and answers a hybrid search', { timeout: 120_000 }, async () => {
@@ -56,7 +80,7 @@ test('the bundled service indexes the example notes and answers a hybrid search'
 function installWithout(broken: 'onnxruntime-node'): string {
   const ext = tmpDir('sn-broken-ext-');
   fs.mkdirSync(path.join(ext, 'dist'));
-  fs.copyFileSync(path.join(dist, 'service.js'), path.join(ext, 'dist', 'service.js'));
+  for (const f of ['service.js', 'noteReaderWorker.js']) fs.copyFileSync(path.join(dist, f), path.join(ext, 'dist', f));
   const nm = path.join(ext, 'node_modules');
   fs.mkdirSync(nm);
   for (const name of ['onnxruntime-node', 'onnxruntime-common']) {

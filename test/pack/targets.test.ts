@@ -63,7 +63,7 @@ test('each target\'s package keeps its own ONNX Runtime only, and the same every
     }
     assert.deepEqual(files.filter((f) => !targets.isNative(f) && !f.startsWith(targets.ORT_BIN)), common, `${t}: the same bundles, models and JavaScript as linux-x64`);
   }
-  for (const f of ['dist/extension.js', 'dist/service.js', 'package.json', 'models/semantic-notes/static-en-v2/onnx/model_quantized.onnx', 'models/semantic-notes/static-ko/onnx/model_quantized.onnx']) assert.ok(common.includes(f), f);
+  for (const f of ['dist/extension.js', 'dist/service.js', 'dist/noteReaderWorker.js', 'package.json', 'models/semantic-notes/static-en-v2/onnx/model_quantized.onnx', 'models/semantic-notes/static-ko/onnx/model_quantized.onnx']) assert.ok(common.includes(f), f);
 });
 
 test('scripts/package.sh refuses, in one line, a target it cannot build', () => {

@@ -4,7 +4,9 @@
 // keep their vectors.
 import { Encoder } from '../embedding/encoder';
 import { CHUNKER_VERSION, chunkMarkdownWithIds } from '../notes/chunker';
-import { readNote, walkNotes } from '../notes/walker';
+import { NoteReads } from '../notes/noteReader';
+import type { ReadResult } from '../notes/readNote';
+import { walkNotes } from '../notes/walker';
 import { notePath } from '../notes/noteFiles';
 import type { StoreOp, StoredChunk } from '../store/noteStore';
 import type { SkippedFile } from '../types';
@@ -14,13 +16,6 @@ import { keywordText } from './passageIndex';
 
 /** How many passages to gather across files before one embedding call. */
 const EMBED_BATCH = 256;
-
-/**
- * Reads in flight ahead of the one being chunked: file reads run on libuv's threads while this one
- * chunks and embeds, instead of the pipeline waiting on each read in turn (tiny notes spent about
- * a sixth of their time idle so).
- */
-const READ_AHEAD = 8;
 
 /** What the pipeline works on: the index's options, state and skipped files, and its log. */
 export interface SyncTarget {
@@ -130,25 +125,19 @@ export async function indexNotes(
     pendingChunks = 0;
   };
 
-  const read = (i: number) => {
-    const readAt = Date.now();
-    const res = readNote(notes[i].abs, t.opts.walk?.maxFileBytes, { root: t.opts.root, links: t.opts.walk?.links });
-    // A read still waiting its turn (or dropped by an abort) must not count as an unhandled rejection.
-    res.catch(() => undefined);
-    return { readAt, res };
-  };
-  const ahead: ReturnType<typeof read>[] = [];
-  for (let i = 0; i < Math.min(READ_AHEAD, notes.length); i++) ahead.push(read(i));
+  // Reads run on the reader's thread, a few batches ahead of the note being chunked.
+  const reads = new NoteReads(
+    notes.map((n) => n.abs),
+    { maxFileBytes: t.opts.walk?.maxFileBytes, guard: { root: t.opts.root, links: t.opts.walk?.links } },
+  );
   for (let i = 0; i < notes.length; i++) {
     signal?.throwIfAborted();
-    const { readAt, res } = ahead.shift()!;
-    if (i + READ_AHEAD < notes.length) ahead.push(read(i + READ_AHEAD));
-    await step(notes[i].rel, readAt, await res);
+    await step(notes[i].rel, await reads.next());
   }
   await flush();
   return { changed, embedded };
 
-  async function step(rel: string, readAt: number, res: Awaited<ReturnType<typeof readNote>>): Promise<void> {
+  async function step(rel: string, res: ReadResult): Promise<void> {
     if (!res.ok) {
       if (t.state.files.has(rel)) t.log({ op: 'del', path: rel });
       // A note deleted or renamed since the walk is gone, not "unreadable".
@@ -160,7 +149,7 @@ export async function indexNotes(
     // A file written within the last 2 s may change again without its mtime moving (coarse
     // clocks, FAT, a save storm): record no mtime, so the next sync re-reads and compares its
     // hash (git's "racily clean" rule).
-    const stat = { size: res.size, mtimeMs: readAt - res.mtimeMs < 2000 ? -1 : res.mtimeMs };
+    const stat = { size: res.size, mtimeMs: res.readAt - res.mtimeMs < 2000 ? -1 : res.mtimeMs };
     t.skipped.delete(rel);
     const rec = t.state.files.get(rel);
     if (rec && rec.hash === res.hash && !reread.has(rel)) {

@@ -1,0 +1,115 @@
+// Notes are read on one worker thread, a batch per message: a tiny note cost the indexing thread
+// ~130 µs through the promise API (six calls, each a hop to libuv's threads and back), which was
+// most of the time 100,000 tiny notes took to index. The worker makes the same calls
+// synchronously (~40 µs, on the other core), and a read that hangs (a network folder gone away)
+// holds the worker, never the thread that answers searches.
+// Should the worker be missing or die, reads go on synchronously on the calling thread.
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { readBatchSync, type ReadBatch, type ReadGuard, type ReadResult } from './readNote';
+
+/** Beside this module in out/, beside service.js in dist/ (scripts/bundle.js builds it there). */
+const WORKER_FILE = path.join(__dirname, 'noteReaderWorker.js');
+
+/** Notes per message: enough to spread the message's cost thin, few enough to start at once. */
+const BATCH_NOTES = 64;
+/** Bytes per message, at most (plus one note): what is read ahead stays small in memory. */
+const BATCH_BYTES = 4 << 20;
+/** Batches in flight ahead of the one being used. */
+const BATCHES_AHEAD = 2;
+
+class ReaderThread {
+  private worker: Worker | null = null;
+  private broken = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { batch: ReadBatch; resolve: (r: ReadResult[]) => void }>();
+
+  read(batch: ReadBatch): Promise<ReadResult[]> {
+    const w = this.start();
+    if (!w) return Promise.resolve(readBatchSync(batch));
+    const id = this.nextId++;
+    if (this.pending.size === 0) w.ref();
+    return new Promise((resolve) => {
+      this.pending.set(id, { batch, resolve });
+      w.postMessage({ id, batch });
+    });
+  }
+
+  private start(): Worker | null {
+    if (this.worker || this.broken) return this.worker;
+    let w: Worker;
+    try {
+      w = new Worker(WORKER_FILE);
+    } catch {
+      this.broken = true;
+      return null;
+    }
+    // Idle, it must not keep the process alive (ref'd again while reads are pending).
+    w.unref();
+    w.on('message', (msg: { id: number; results: ReadResult[] }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) w.unref();
+      p.resolve(msg.results);
+    });
+    const fail = () => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      this.broken = true;
+      // What the worker had not answered is read here.
+      for (const p of this.pending.values()) p.resolve(readBatchSync(p.batch));
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', fail);
+    this.worker = w;
+    return w;
+  }
+}
+
+const thread = new ReaderThread();
+
+/** Reads one note (see readNoteSync for what it checks). */
+export async function readNote(absPath: string, maxFileBytes?: number, guard?: ReadGuard): Promise<ReadResult> {
+  return (await thread.read({ paths: [absPath], maxFileBytes, guard, budgetBytes: BATCH_BYTES }))[0];
+}
+
+/** Reads many notes in order, a few batches ahead of the one being taken. */
+export class NoteReads {
+  private readonly queue: { from: number; to: number; results: Promise<ReadResult[]> }[] = [];
+  private requested = 0;
+  private current: ReadResult[] = [];
+  private at = 0;
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly opts: { maxFileBytes?: number; guard?: ReadGuard } = {},
+  ) {
+    while (this.queue.length < BATCHES_AHEAD && this.requested < paths.length) this.request(this.requested, Math.min(paths.length, this.requested + BATCH_NOTES));
+  }
+
+  /** The next note's read, in the order of `paths`. */
+  async next(): Promise<ReadResult> {
+    while (this.at >= this.current.length) {
+      const b = this.queue.shift();
+      if (!b) throw new Error('no more notes to read');
+      const results = await b.results;
+      // A batch cut short by its byte budget: its rest goes first in line.
+      if (b.from + results.length < b.to) this.queue.unshift(this.send(b.from + results.length, b.to));
+      else if (this.requested < this.paths.length) this.request(this.requested, Math.min(this.paths.length, this.requested + BATCH_NOTES));
+      this.current = results;
+      this.at = 0;
+    }
+    return this.current[this.at++];
+  }
+
+  private request(from: number, to: number): void {
+    this.queue.push(this.send(from, to));
+    this.requested = to;
+  }
+
+  private send(from: number, to: number): { from: number; to: number; results: Promise<ReadResult[]> } {
+    return { from, to, results: thread.read({ paths: this.paths.slice(from, to), ...this.opts, budgetBytes: BATCH_BYTES }) };
+  }
+}
