@@ -35,6 +35,8 @@ async function main(vsix) {
   // No models folder of ours and no downloads: the package's own models must serve.
   const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   delete env.SEMANTIC_NOTES_MODELS;
+  // Notes are read on the service's worker thread, whose bundle sits beside service.js.
+  if (!fs.existsSync(path.join(ext, 'dist', 'noteReaderWorker.js'))) throw new Error('the package lacks dist/noteReaderWorker.js');
   const child = fork(path.join(ext, 'dist', 'service.js'), [], { execArgv: [], env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
@@ -68,6 +70,7 @@ async function main(vsix) {
         if (top !== q.expect) throw new Error(`${mode} search for "${q.query}" gave ${top}, expected ${q.expect}`);
       }
     }
+    if (/note reader's worker thread/.test(stderr)) throw new Error('the packaged service could not use its note reader worker');
     console.log(`${path.basename(vsix)}: the packaged service runs on ${process.platform}-${process.arch}`);
   } catch (err) {
     throw new Error(`${err.message}${stderr ? `\nservice stderr:\n${stderr.trim()}` : ''}`);

@@ -40,8 +40,9 @@ class ReaderThread {
     let w: Worker;
     try {
       w = new Worker(WORKER_FILE);
-    } catch {
+    } catch (err) {
       this.broken = true;
+      process.stderr.write(`the note reader's worker thread could not start (${(err as Error).message.split('\n')[0]}): notes are read on the main thread\n`);
       return null;
     }
     // Idle, it must not keep the process alive (ref'd again while reads are pending).
@@ -53,10 +54,13 @@ class ReaderThread {
       if (this.pending.size === 0) w.unref();
       p.resolve(msg.results);
     });
-    const fail = () => {
+    const fail = (why: unknown) => {
       if (this.worker !== w) return;
       this.worker = null;
       this.broken = true;
+      // One line for the service's log: reading goes on, a little slower.
+      const reason = typeof why === 'number' ? `exit code ${why}` : ((why as Error)?.message ?? String(why));
+      process.stderr.write(`the note reader's worker thread stopped (${reason.split('\n')[0]}): notes are read on the main thread\n`);
       // What the worker had not answered is read here.
       for (const p of this.pending.values()) p.resolve(readBatchSync(p.batch));
       this.pending.clear();
