@@ -10,7 +10,7 @@ import { keywordText } from '../src/engine/index/ranking';
 import { NotesIndex } from '../src/engine/index/notesIndex';
 import { Encoder } from '../src/engine/embedding/encoder';
 import { chunkMarkdown, chunkMarkdownWithIds } from '../src/engine/notes/chunker';
-import { readNote } from '../src/engine/notes/noteReader';
+import { NoteReads } from '../src/engine/notes/noteReader';
 import { walkNotes } from '../src/engine/notes/walker';
 import { Bm25Index } from '../src/engine/search/bm25';
 import { VectorIndex } from '../src/engine/vectors/vectorIndex';
@@ -80,8 +80,10 @@ async function stages(root: string, fullMs: number): Promise<Record<string, numb
   ms.walk = nowMs() - t;
   t = nowMs();
   const texts: { rel: string; text: string }[] = [];
+  // Read as the pipeline reads: batches on the reader's worker thread, two ahead.
+  const reads = new NoteReads(walked.files.map((f) => f.absPath));
   for (const f of walked.files) {
-    const r = await readNote(f.absPath);
+    const r = await reads.next();
     if (r.ok) texts.push({ rel: f.path, text: r.text });
   }
   ms.read = nowMs() - t;

@@ -20,7 +20,7 @@ import { RoutedEncoder } from '../src/engine/embedding/routedEncoder';
 import { CATALOG, DEFAULT_MODELS, routesOf } from '../src/engine/models/catalog';
 import { PassageIndex } from '../src/engine/index/passageIndex';
 import { chunkMarkdown } from '../src/engine/notes/chunker';
-import { readNote } from '../src/engine/notes/noteReader';
+import { NoteReads } from '../src/engine/notes/noteReader';
 import { walkNotes } from '../src/engine/notes/walker';
 import type { StoredChunk } from '../src/engine/store/noteStore';
 import { HierarchicalNSW } from 'hnswlib-node';
@@ -95,8 +95,9 @@ export async function realCorpus(): Promise<{ passages: Passage[]; queries: Quer
   const headings: string[] = [];
   const walked = await walkNotes(notesCorpus());
   const files = [...walked.files].sort((a, b) => a.path.localeCompare(b.path));
+  const reads = new NoteReads(files.map((f) => f.absPath));
   for (let i = 0; i < files.length; i++) {
-    const r = await readNote(files[i].absPath);
+    const r = await reads.next();
     if (!r.ok) continue;
     for (const c of chunkMarkdown(files[i].path, r.text)) {
       if (i % HELD_OUT_EVERY === 0) {
