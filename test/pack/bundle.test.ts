@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { ErrorCodes, Requests, type SearchResult, type FolderStatus, type ModelState } from '../../src/protocol/protocol';
 import type { ReadResult } from '../../src/engine/notes/readNote';
+import type { ReaderReply, ReaderRequest } from '../../src/engine/notes/readerProtocol';
+import type { WalkResult } from '../../src/engine/notes/walker';
 import { modelsDir, repoRoot, tmpDir } from '../helpers/env';
 import { serviceConfig, startService } from '../helpers/service';
 
@@ -32,23 +34,32 @@ test('bundles: one transformers.js in the service, none in the extension; sharp 
   assert.match(read('THIRD_PARTY_LICENSES.txt'), /@huggingface\/transformers@[\d.]+ — Apache-2\.0/);
 });
 
-test('the note reader worker is its own small bundle beside service.js, and reads notes', async () => {
+test('the note reader worker is its own small bundle beside service.js, and walks and reads notes', async () => {
   const file = path.join(dist, 'noteReaderWorker.js');
   const text = read('noteReaderWorker.js');
-  assert.ok(text.length < 300_000, `${text.length} bytes: the worker must not carry the engine`);
+  assert.ok(text.length < 400_000, `${text.length} bytes: the worker must not carry the engine`);
   assert.equal(text.match(TRANSFORMERS_MARK), null);
   const w = new Worker(file);
-  try {
-    const note = path.join(repoRoot, 'examples', 'notes', 'dev', 'git.md');
-    const reply = await new Promise<{ id: number; results: ReadResult[] }>((resolve, reject) => {
+  const ask = (id: number, req: ReaderRequest) =>
+    new Promise<ReaderReply>((resolve, reject) => {
       w.once('message', resolve);
       w.once('error', reject);
-      w.postMessage({ id: 7, batch: { paths: [note, path.join(dist, 'absent.md')], budgetBytes: 1 << 20 } });
+      w.postMessage({ id, req });
     });
-    assert.equal(reply.id, 7);
-    const [ok, absent] = reply.results;
+  try {
+    const notes = path.join(repoRoot, 'examples', 'notes');
+    const walk = await ask(6, { op: 'walk', root: notes, rules: {} });
+    assert.ok('value' in walk && walk.id === 6);
+    const files = (walk.value as WalkResult).files.map((f) => f.path);
+    assert.ok(files.includes('dev/git.md') && files.includes('korean/kimchi.md'), files.join(', '));
+    const note = path.join(notes, 'dev', 'git.md');
+    const read = await ask(7, { op: 'read', batch: { paths: [note, path.join(dist, 'absent.md')], budgetBytes: 1 << 20 } });
+    assert.ok('value' in read && read.id === 7);
+    const [ok, absent] = read.value as ReadResult[];
     assert.ok(ok.ok && ok.text === fs.readFileSync(note, 'utf8').replace(/\r\n?/g, '\n').normalize('NFC'), 'the note as text');
     assert.deepEqual(absent, { ok: false, reason: 'unreadable', detail: 'ENOENT' });
+    // What the walk throws comes back as its message.
+    assert.deepEqual(await ask(8, { op: 'walk', root: path.join(notes, 'missing'), rules: {} }), { id: 8, error: `notes folder ${path.join(notes, 'missing')} does not exist or cannot be read` });
   } finally {
     await w.terminate();
   }

@@ -4,9 +4,8 @@
 // keep their vectors.
 import { Encoder } from '../embedding/encoder';
 import { CHUNKER_VERSION, chunkMarkdownWithIds } from '../notes/chunker';
-import { NoteReads } from '../notes/noteReader';
+import { NoteReads, walkNotes } from '../notes/noteReader';
 import type { ReadResult } from '../notes/readNote';
-import { walkNotes } from '../notes/walker';
 import { notePath } from '../notes/noteFiles';
 import type { StoreOp, StoredChunk } from '../store/noteStore';
 import type { SkippedFile } from '../types';

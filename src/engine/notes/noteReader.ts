@@ -1,12 +1,14 @@
-// Notes are read on one worker thread, a batch per message: a tiny note cost the indexing thread
-// ~130 µs through the promise API (six calls, each a hop to libuv's threads and back), which was
-// most of the time 100,000 tiny notes took to index. The worker makes the same calls
+// Notes are read, and folders walked, on one worker thread, a batch of notes per message: a tiny
+// note cost the indexing thread ~130 µs through the promise API (six calls, each a hop to libuv's
+// threads and back), which was most of the time 100,000 tiny notes took to index. The worker makes the same calls
 // synchronously (~40 µs, on the other core), and a read that hangs (a network folder gone away)
 // holds the worker, never the thread that answers searches.
 // Should the worker be missing or die, reads go on synchronously on the calling thread.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { readBatchSync, type ReadBatch, type ReadGuard, type ReadResult } from './readNote';
+import type { ReadGuard, ReadResult } from './readNote';
+import { runRequest, type ReaderAnswer, type ReaderReply, type ReaderRequest } from './readerProtocol';
+import type { WalkOptions, WalkResult } from './walker';
 
 /** Beside this module in out/, beside service.js in dist/ (scripts/bundle.js builds it there). */
 const WORKER_FILE = path.join(__dirname, 'noteReaderWorker.js');
@@ -18,20 +20,26 @@ const BATCH_BYTES = 4 << 20;
 /** Batches in flight ahead of the one being used. */
 const BATCHES_AHEAD = 2;
 
+interface Pending {
+  req: ReaderRequest;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
 class ReaderThread {
   private worker: Worker | null = null;
   private broken = false;
   private nextId = 1;
-  private readonly pending = new Map<number, { batch: ReadBatch; resolve: (r: ReadResult[]) => void }>();
+  private readonly pending = new Map<number, Pending>();
 
-  read(batch: ReadBatch): Promise<ReadResult[]> {
+  ask<R extends ReaderRequest>(req: R): Promise<ReaderAnswer<R>> {
     const w = this.start();
-    if (!w) return Promise.resolve(readBatchSync(batch));
+    if (!w) return inThread(req);
     const id = this.nextId++;
     if (this.pending.size === 0) w.ref();
-    return new Promise((resolve) => {
-      this.pending.set(id, { batch, resolve });
-      w.postMessage({ id, batch });
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { req, resolve: resolve as (v: unknown) => void, reject });
+      w.postMessage({ id, req });
     });
   }
 
@@ -45,14 +53,15 @@ class ReaderThread {
       process.stderr.write(`the note reader's worker thread could not start (${(err as Error).message.split('\n')[0]}): notes are read on the main thread\n`);
       return null;
     }
-    // Idle, it must not keep the process alive (ref'd again while reads are pending).
+    // Idle, it must not keep the process alive (ref'd again while requests are pending).
     w.unref();
-    w.on('message', (msg: { id: number; results: ReadResult[] }) => {
+    w.on('message', (msg: ReaderReply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) w.unref();
-      p.resolve(msg.results);
+      if ('error' in msg) p.reject(new Error(msg.error));
+      else p.resolve(msg.value);
     });
     const fail = (why: unknown) => {
       if (this.worker !== w) return;
@@ -61,8 +70,8 @@ class ReaderThread {
       // One line for the service's log: reading goes on, a little slower.
       const reason = typeof why === 'number' ? `exit code ${why}` : ((why as Error)?.message ?? String(why));
       process.stderr.write(`the note reader's worker thread stopped (${reason.split('\n')[0]}): notes are read on the main thread\n`);
-      // What the worker had not answered is read here.
-      for (const p of this.pending.values()) p.resolve(readBatchSync(p.batch));
+      // What the worker had not answered is done here.
+      for (const p of this.pending.values()) inThread(p.req).then(p.resolve, p.reject);
       this.pending.clear();
     };
     w.on('error', fail);
@@ -72,11 +81,46 @@ class ReaderThread {
   }
 }
 
+/** The request run on this thread: where there is no worker. */
+function inThread<R extends ReaderRequest>(req: R): Promise<ReaderAnswer<R>> {
+  try {
+    return Promise.resolve(runRequest(req) as ReaderAnswer<R>);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 const thread = new ReaderThread();
 
 /** Reads one note (see readNoteSync for what it checks). */
 export async function readNote(absPath: string, maxFileBytes?: number, guard?: ReadGuard): Promise<ReadResult> {
-  return (await thread.read({ paths: [absPath], maxFileBytes, guard, budgetBytes: BATCH_BYTES }))[0];
+  return (await thread.ask({ op: 'read', batch: { paths: [absPath], maxFileBytes, guard, budgetBytes: BATCH_BYTES } }))[0];
+}
+
+/**
+ * The notes under a folder (walker.ts), walked on the reader's thread. An abort answers at once;
+ * the walk itself finishes there and is dropped.
+ */
+export function walkNotes(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
+  const { signal, ...rules } = opts;
+  signal?.throwIfAborted();
+  const walk = thread.ask({ op: 'walk', root, rules });
+  if (!signal) return walk;
+  walk.catch(() => undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    walk.then(
+      (r) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
 
 /** Reads many notes in order, a few batches ahead of the one being taken. */
@@ -114,6 +158,6 @@ export class NoteReads {
   }
 
   private send(from: number, to: number): { from: number; to: number; results: Promise<ReadResult[]> } {
-    return { from, to, results: thread.read({ paths: this.paths.slice(from, to), ...this.opts, budgetBytes: BATCH_BYTES }) };
+    return { from, to, results: thread.ask({ op: 'read', batch: { paths: this.paths.slice(from, to), ...this.opts, budgetBytes: BATCH_BYTES } }) };
   }
 }

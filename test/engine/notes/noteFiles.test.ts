@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { walkNotes, type WalkOptions } from '../../../src/engine/notes/walker';
+import { walkNotes } from '../../../src/engine/notes/noteReader';
+import type { WalkOptions } from '../../../src/engine/notes/walker';
 import { NOTE_GLOB, NoteFilter, keyOfName } from '../../../src/engine/notes/noteFiles';
 import { tmpDir } from '../../helpers/env';
 

@@ -58,16 +58,18 @@ test('many notes read ahead on the worker come back in order and whole, big note
   await assert.rejects(reads.next(), /no more notes/);
 });
 
-test('without its worker file, the reader reads in the calling thread', () => {
+test('without its worker file, the reader walks and reads in the calling thread', () => {
   // The compiled reader modules alone in a folder, as a broken install would leave them.
   const dir = tmpDir('sn-reader-noworker-');
   const out = path.join(repoRoot, 'out', 'src', 'engine', 'notes');
-  for (const f of ['noteReader.js', 'readNote.js', 'frontMatter.js']) fs.copyFileSync(path.join(out, f), path.join(dir, f));
+  for (const f of ['noteReader.js', 'readerProtocol.js', 'readNote.js', 'walker.js', 'noteFiles.js', 'frontMatter.js']) fs.copyFileSync(path.join(out, f), path.join(dir, f));
   const { root, names, expect } = folder();
   const script = `
-    const { NoteReads } = require(${JSON.stringify(path.join(dir, 'noteReader.js'))});
+    const { NoteReads, walkNotes } = require(${JSON.stringify(path.join(dir, 'noteReader.js'))});
     const names = ${JSON.stringify(names)};
     (async () => {
+      const walked = await walkNotes(${JSON.stringify(root)});
+      process.stderr.write('walked ' + walked.files.map((f) => f.path).join(',') + '\\n');
       const reads = new NoteReads(names.map((n) => require('node:path').join(${JSON.stringify(root)}, n)));
       const got = [];
       for (let i = 0; i < names.length; i++) { const r = await reads.next(); got.push(r.ok ? r.text : r.reason); }
@@ -76,7 +78,10 @@ test('without its worker file, the reader reads in the calling thread', () => {
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(repoRoot, 'node_modules') }, maxBuffer: 64 << 20 });
   assert.equal(run.status, 0, run.stderr);
   // Said once, in one line, for the service's log.
-  assert.match(run.stderr, /^the note reader's worker thread stopped \(Cannot find module [^\n]*\): notes are read on the main thread\n$/);
+  const [said, walked] = run.stderr.split('\n');
+  assert.match(said, /^the note reader's worker thread stopped \(Cannot find module [^\n]*\): notes are read on the main thread$/);
+  // The walk too: every note but the folder and the one that is gone, in order.
+  assert.equal(walked, `walked ${names.filter((n) => n !== 'dir.md' && n !== 'gone.md').join(',')}`);
   const got = JSON.parse(run.stdout) as string[];
   assert.equal(got.length, names.length);
   got.forEach((g, i) => assert.equal(g, expect[i] ?? g, names[i]));

@@ -5,8 +5,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readNote } from '../../../src/engine/notes/noteReader';
-import { walkNotes } from '../../../src/engine/notes/walker';
+import { readNote, walkNotes } from '../../../src/engine/notes/noteReader';
 import { NoteFilter } from '../../../src/engine/notes/noteFiles';
 import { tmpDir } from '../../helpers/env';
 
