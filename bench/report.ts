@@ -143,9 +143,15 @@ function image(name: string, svg: string, alt: string): string {
   return renderPng(name, svg) ? `![${alt}](bench/results/${name}.png)` : `[${alt}](bench/results/${name}.svg)`;
 }
 
-/** A chart already rendered by image(): its PNG when there is one, else its SVG. */
+/**
+ * A chart already rendered by image(), for README.md: its PNG copied beside the README's other
+ * pictures (media/readme/ ships in the package, bench/ does not), else a link to its SVG.
+ */
 function chartLink(name: string, alt: string): string {
-  return fs.existsSync(path.join(dir, `${name}.png`)) ? `![${alt}](bench/results/${name}.png)` : `[${alt}](bench/results/${name}.svg)`;
+  const png = path.join(dir, `${name}.png`);
+  if (!fs.existsSync(png)) return `[${alt}](bench/results/${name}.svg)`;
+  fs.copyFileSync(png, path.join(repoRoot, 'media', 'readme', `bench-${name}.png`));
+  return `![${alt}](media/readme/bench-${name}.png)`;
 }
 
 interface Stat {
