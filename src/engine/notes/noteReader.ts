@@ -1,9 +1,9 @@
-// Notes are read, and folders walked, on one worker thread, a batch of notes per message: a tiny
-// note cost the indexing thread ~130 µs through the promise API (six calls, each a hop to libuv's
-// threads and back), which was most of the time 100,000 tiny notes took to index. The worker makes the same calls
-// synchronously (~40 µs, on the other core), and a read that hangs (a network folder gone away)
-// holds the worker, never the thread that answers searches.
-// Should the worker be missing or die, reads go on synchronously on the calling thread.
+// Notes are read, and folders walked, on one worker thread (a batch of notes per message). A
+// tiny note cost the indexing thread ~130 µs through the promise API (six calls, each a hop to
+// libuv's threads and back): most of the time 100,000 tiny notes took to index. The worker makes
+// the same calls synchronously (~40 µs, on the other core), and a read that hangs (a network
+// folder gone away) holds the worker, never the thread that answers searches.
+// Should the worker be missing or die, the same code runs on the calling thread.
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadGuard, ReadResult } from './readNote';
@@ -158,6 +158,9 @@ export class NoteReads {
   }
 
   private send(from: number, to: number): { from: number; to: number; results: Promise<ReadResult[]> } {
-    return { from, to, results: thread.ask({ op: 'read', batch: { paths: this.paths.slice(from, to), ...this.opts, budgetBytes: BATCH_BYTES } }) };
+    const results = thread.ask({ op: 'read', batch: { paths: this.paths.slice(from, to), ...this.opts, budgetBytes: BATCH_BYTES } });
+    // A batch read ahead and never taken (the sync was cancelled) must not fail as unhandled.
+    results.catch(() => undefined);
+    return { from, to, results };
   }
 }

@@ -1,7 +1,6 @@
 // Reading one note: bytes to text, or the reason it cannot be indexed. Plain synchronous calls,
 // run on the reader's worker thread (noteReader.ts): a tiny note costs ~40 µs so, where the
 // promise API spent ~130 µs of the indexing thread's time on the same calls.
-// Kept free of the walk's imports (globs, .gitignore) so the worker loads little.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
