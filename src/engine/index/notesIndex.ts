@@ -106,7 +106,7 @@ export class NotesIndex {
         return self.state;
       },
       skipped: this.skippedFiles,
-      log: (op) => this.log(op),
+      log: (...ops) => this.log(...ops),
     };
   }
 
@@ -298,10 +298,11 @@ export class NotesIndex {
   }
 
   /** Logs a change, then applies it: the log is the source of truth after a crash. */
-  private log(op: StoreOp): void {
+  /** Logs changes (one write), then applies them: memory never runs ahead of the log. */
+  private log(...ops: StoreOp[]): void {
     if (this.opts.readOnly) throw new Error('the index is open read-only');
-    guardDisk(this.storePath, () => this.store.append(op));
-    this.state.apply(op);
+    guardDisk(this.storePath, () => this.store.append(...ops));
+    for (const op of ops) this.state.apply(op);
   }
 
   private maybeCompact(): void {

@@ -21,8 +21,8 @@ export interface SyncTarget {
   readonly opts: NotesIndexOptions;
   readonly state: IndexState;
   readonly skipped: Map<string, SkippedFile>;
-  /** Logs a change, then applies it to the state. */
-  log(op: StoreOp): void;
+  /** Logs changes (in one write), then applies them to the state. */
+  log(...ops: StoreOp[]): void;
 }
 
 /** Brings the index in line with the folder on disk (the caller compacts afterwards). */
@@ -115,11 +115,12 @@ export async function indexNotes(
         embedded += need.length;
       }
     }
-    pending.forEach((p, i) => {
-      t.log({ op: 'put', path: p.rel, hash: p.hash, size: p.size, mtimeMs: p.mtimeMs, chunker: CHUNKER_VERSION, chunks: p.chunks, vectors: vectorsByFile[i] });
+    // The batch's notes are logged in one write.
+    t.log(...pending.map((p, i): StoreOp => ({ op: 'put', path: p.rel, hash: p.hash, size: p.size, mtimeMs: p.mtimeMs, chunker: CHUNKER_VERSION, chunks: p.chunks, vectors: vectorsByFile[i] })));
+    for (const p of pending) {
       changed++;
       onFile(++done, p.rel);
-    });
+    }
     pending = [];
     pendingChunks = 0;
   };

@@ -125,10 +125,13 @@ export class NoteStore {
     }
   }
 
-  /** Logs one change. It is durable against a killed process at once, against power loss after sync(). */
-  append(op: StoreOp): void {
+  /**
+   * Logs changes, one record each, in one write. They are durable against a killed process at
+   * once, against power loss after sync().
+   */
+  append(...ops: StoreOp[]): void {
     if (!this.wal) throw new Error('the index store is open read-only');
-    this.wal.append(encodeOp(op));
+    this.wal.append(...ops.map(encodeOp));
   }
 
   sync(): void {

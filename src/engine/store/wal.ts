@@ -32,17 +32,23 @@ export class WriteAheadLog {
     return this.size;
   }
 
-  append(payload: Uint8Array): void {
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt32LE(crc32(payload), 4);
-    const frame = Buffer.concat([header, payload]);
+  /** Appends one record per payload, in one write (a torn write keeps the whole records before the tear). */
+  append(...payloads: Uint8Array[]): void {
+    if (payloads.length === 0) return;
+    const parts: Uint8Array[] = [];
+    for (const payload of payloads) {
+      const header = Buffer.allocUnsafe(HEADER);
+      header.writeUInt32LE(payload.length, 0);
+      header.writeUInt32LE(crc32(payload), 4);
+      parts.push(header, payload);
+    }
+    const frame = Buffer.concat(parts);
     if (shouldTear(this.file)) tearAndDie(this.fd, frame, this.size);
     try {
       let off = 0;
       while (off < frame.length) off += fs.writeSync(this.fd, frame, off, frame.length - off, this.size + off);
     } catch (err) {
-      // Disk full or I/O error mid-frame: drop the partial frame so the log stays well formed.
+      // Disk full or I/O error mid-write: drop what it wrote so the log stays well formed.
       try {
         fs.ftruncateSync(this.fd, this.size);
       } catch {
