@@ -50,7 +50,7 @@ class ReaderThread {
       w = new Worker(WORKER_FILE);
     } catch (err) {
       this.broken = true;
-      process.stderr.write(`the note reader's worker thread could not start (${(err as Error).message.split('\n')[0]}): notes are read on the main thread\n`);
+      sayFallback('could not start', err);
       return null;
     }
     // Idle, it must not keep the process alive (ref'd again while requests are pending).
@@ -67,9 +67,7 @@ class ReaderThread {
       if (this.worker !== w) return;
       this.worker = null;
       this.broken = true;
-      // One line for the service's log: reading goes on, a little slower.
-      const reason = typeof why === 'number' ? `exit code ${why}` : ((why as Error)?.message ?? String(why));
-      process.stderr.write(`the note reader's worker thread stopped (${reason.split('\n')[0]}): notes are read on the main thread\n`);
+      sayFallback('stopped', typeof why === 'number' ? `exit code ${why}` : why);
       // What the worker had not answered is done here.
       for (const p of this.pending.values()) inThread(p.req).then(p.resolve, p.reject);
       this.pending.clear();
@@ -81,13 +79,15 @@ class ReaderThread {
   }
 }
 
-/** The request run on this thread: where there is no worker. */
+/** One line for the service's log: reading goes on, a little slower. */
+function sayFallback(what: string, why: unknown): void {
+  const reason = (why as Error)?.message ?? String(why);
+  process.stderr.write(`the note reader's worker thread ${what} (${reason.split('\n')[0]}): notes are read on the main thread\n`);
+}
+
+/** The request run on this thread: where there is no worker (what it throws becomes a rejection). */
 function inThread<R extends ReaderRequest>(req: R): Promise<ReaderAnswer<R>> {
-  try {
-    return Promise.resolve(runRequest(req) as ReaderAnswer<R>);
-  } catch (err) {
-    return Promise.reject(err);
-  }
+  return new Promise((resolve) => resolve(runRequest(req) as ReaderAnswer<R>));
 }
 
 const thread = new ReaderThread();

@@ -39,6 +39,7 @@ function realRootOf(root: string): string {
   let real = realRoots.get(root);
   if (real === undefined) {
     real = fs.realpathSync.native(root);
+    if (realRoots.size > 100) realRoots.clear();
     realRoots.set(root, real);
   }
   return real;
